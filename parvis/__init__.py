@@ -1,0 +1,1 @@
+"""Parvis: a self-hostable social-media co-pilot for French PME and ETI."""

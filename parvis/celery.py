@@ -1,0 +1,77 @@
+"""The Celery application and the one place where periodic jobs are declared.
+
+Embedded mode uses Kombu's filesystem transport under ``var/broker``; scaled mode uses
+``BROKER_URL`` (Redis or RabbitMQ). Tasks live in each app's ``tasks.py``, are thin (load by id,
+call a service) and safe to run twice.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from celery import Celery, bootsteps
+from celery.beat import PersistentScheduler
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
+
+app = Celery("parvis")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_acks_late=True,  # a task whose worker dies mid-way is delivered again
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    task_time_limit=300,
+    task_soft_time_limit=240,
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    timezone="UTC",
+)
+app.autodiscover_tasks()
+
+# Periodic jobs, all of them. Each entry names a task by its explicit name.
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+app.conf.beat_schedule = BEAT_SCHEDULE
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Write the worker's heartbeat from its own timer, so /healthz sees a dead worker at once."""
+
+    requires = ("celery.worker.components:Timer",)
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.tref: Any = None
+
+    def start(self, worker: Any) -> None:
+        from django.conf import settings
+
+        from parvis.core.heartbeat import heartbeat_beat
+
+        name = f"worker:{worker.hostname or socket.gethostname()}"
+        heartbeat_beat(name=name, kind="worker")
+        self.tref = worker.timer.call_repeatedly(
+            settings.HEARTBEAT_INTERVAL_S, heartbeat_beat, kwargs={"name": name, "kind": "worker"}
+        )
+
+    def stop(self, worker: Any) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+
+
+app.steps["worker"].add(WorkerHeartbeat)
+
+
+class HeartbeatScheduler(PersistentScheduler):
+    """Celery beat's scheduler, plus a heartbeat row at every tick (at most every few seconds)."""
+
+    def tick(self, *args: Any, **kwargs: Any) -> float:
+        from django.conf import settings
+
+        from parvis.core.heartbeat import heartbeat_beat
+
+        heartbeat_beat(name=f"scheduler:{socket.gethostname()}", kind="scheduler")
+        delay: float = super().tick(*args, **kwargs)
+        return min(delay, float(settings.HEARTBEAT_INTERVAL_S))

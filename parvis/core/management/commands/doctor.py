@@ -1,0 +1,85 @@
+"""`parvis doctor`: every health check plus the configuration, in plain words."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from parvis.core.health import Check, run_health_checks
+
+
+def configuration_notes() -> list[tuple[bool, str]]:
+    """(ok, sentence) pairs about settings an operator should know about."""
+    notes: list[tuple[bool, str]] = []
+    mode = "embedded (SQLite, file broker under var/)" if settings.EMBEDDED else "scaled"
+    notes.append((True, f"Mode: {mode}."))
+    notes.append((True, f"Data folder: {settings.VAR_DIR}."))
+    notes.append((True, f"Public address: {settings.PUBLIC_BASE_URL}."))
+    if settings.PRODUCTION:
+        if not settings.PUBLIC_BASE_URL.startswith("https://"):
+            notes.append(
+                (False, "PARVIS_PUBLIC_BASE_URL should start with https:// in production.")
+            )
+        if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+            notes.append((False, "EMAIL_URL is not set: invitations and resets are not e-mailed."))
+    elif settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+        notes.append((True, "E-mails are printed on the console (set EMAIL_URL to send them)."))
+    if settings.DEBUG:
+        notes.append((False, "PARVIS_DEBUG is on: never in production."))
+    keys = len(settings.ENCRYPTION_KEYS)
+    notes.append((True, f"Encryption keys configured: {keys} (the first one encrypts)."))
+    return notes
+
+
+class Command(BaseCommand):
+    help = "Check the database, the broker, the worker, the scheduler and the configuration."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--roundtrip",
+            action="store_true",
+            help="Also send a task through the broker and wait for a worker to run it.",
+        )
+
+    def handle(self, *args: Any, roundtrip: bool = False, **options: Any) -> None:
+        report = run_health_checks()
+        checks = list(report.checks)
+        if roundtrip:
+            checks.append(task_roundtrip())
+        for check in checks:
+            mark = self.style.SUCCESS("ok  ") if check.ok else self.style.ERROR("FAIL")
+            self.stdout.write(f"{mark} {check.name}: {check.detail}")
+        for ok, sentence in configuration_notes():
+            mark = self.style.SUCCESS("ok  ") if ok else self.style.WARNING("warn")
+            self.stdout.write(f"{mark} {sentence}")
+        if not all(check.ok for check in checks):
+            self.stdout.write(
+                "Start what is missing: `make run` (embedded) or `parvis worker` and "
+                "`parvis scheduler` (scaled). docs/deploy.md explains each setting."
+            )
+            raise SystemExit(1)
+
+
+def task_roundtrip(timeout_s: float = 15.0) -> Check:
+    """Enqueue ``core.ping`` and wait until a worker has written its row."""
+    from parvis.core.models import Heartbeat
+    from parvis.core.tasks import ping_task
+
+    token = secrets.token_hex(6)
+    started = time.monotonic()
+    ping_task.delay(token)
+    while time.monotonic() - started < timeout_s:
+        if Heartbeat.objects.filter(name=f"ping:{token}").exists():
+            Heartbeat.objects.filter(name=f"ping:{token}").delete()
+            elapsed = time.monotonic() - started
+            return Check(
+                "task roundtrip", ok=True, detail=f"a worker ran a task in {elapsed:.1f} s"
+            )
+        time.sleep(0.2)
+    return Check(
+        "task roundtrip", ok=False, detail=f"no worker ran the task within {timeout_s:.0f} s"
+    )

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from parvis.api import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("", include("parvis.accounts.urls")),
+    path("", include("parvis.web.urls")),
+]

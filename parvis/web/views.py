@@ -1,0 +1,38 @@
+"""Entry pages: where a visitor lands, an organisation's home, the demo button."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from parvis.accounts.access import OrgRequest, org_view
+from parvis.accounts.models import User
+from parvis.accounts.selectors import default_organisation, members_of
+from parvis.core.demo import demo_create
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each visitor where they can act: sign-up, their organisation, or the empty home."""
+    if not request.user.is_authenticated:
+        if User.objects.exists():
+            return redirect("accounts:login")
+        return redirect("accounts:signup")
+    organisation = default_organisation(request.user)  # type: ignore[arg-type]
+    if organisation is not None:
+        return redirect("web:dashboard", org=organisation.slug)
+    return render(request, "web/empty_home.html")
+
+
+@org_view()
+def dashboard(request: OrgRequest) -> HttpResponse:
+    context = {"member_count": members_of(request.organisation).count()}
+    return render(request, "web/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def demo_start(request: HttpRequest) -> HttpResponse:
+    organisation = demo_create(owner=request.user)  # type: ignore[arg-type]
+    return redirect("web:dashboard", org=organisation.slug)

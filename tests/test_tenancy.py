@@ -1,0 +1,164 @@
+"""Every URL and every API endpoint, tried by a member of another organisation.
+
+This file must grow with the product: a new URL pattern that takes an organisation fails
+``test_every_url_is_classified`` until its object arguments are listed in ``FOREIGN_OBJECTS``,
+and a new URL without an organisation must be added to ``PUBLIC_OR_PERSONAL`` on purpose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from parvis.accounts.models import ApiKey, Invitation
+from parvis.accounts.roles import Role
+from parvis.accounts.services import api_key_create, invitation_create
+from parvis.api import api
+from tests.conftest import Cast
+
+# URL names that take no organisation: reachable anonymously or about the user themself.
+PUBLIC_OR_PERSONAL = {
+    "web:home",
+    "web:demo_start",
+    "accounts:signup",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "accounts:password_reset_confirm",
+    "accounts:password_reset_complete",
+    "accounts:invitation_accept",
+    "accounts:language_set",
+    "accounts:organisation_create",
+    "api:openapi-json",
+    "api:openapi-view",
+}
+
+
+def _foreign_invitation(cast: Cast) -> int:
+    issued = invitation_create(
+        membership=cast.charlie_membership, email="x@example.org", role=Role.VIEWER
+    )
+    return issued.invitation.pk
+
+
+def _foreign_api_key(cast: Cast) -> int:
+    return api_key_create(membership=cast.charlie_membership, name="c", role=Role.VIEWER).api_key.pk
+
+
+# For each URL argument naming an object: make such an object in Charlie's organisation.
+FOREIGN_OBJECTS: dict[str, Callable[[Cast], object]] = {
+    "membership_id": lambda cast: cast.charlie_membership.pk,
+    "invitation_id": _foreign_invitation,
+    "key_id": _foreign_api_key,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    arguments: tuple[str, ...]
+
+
+def _walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, inner)
+        elif entry.name:
+            arguments = tuple(re.findall(r"<(?:\w+:)?(\w+)>", str(entry.pattern)))
+            yield Route(f"{namespace}{entry.name}", arguments)
+
+
+def all_routes() -> list[Route]:
+    return [r for r in _walk(get_resolver().url_patterns) if not r.name.startswith("api:")]
+
+
+def org_routes() -> list[Route]:
+    return [r for r in all_routes() if "org" in r.arguments]
+
+
+def test_every_url_is_classified() -> None:
+    for route in all_routes():
+        if "org" in route.arguments:
+            unknown = set(route.arguments) - {"org"} - set(FOREIGN_OBJECTS)
+            assert not unknown, f"{route.name}: add {unknown} to FOREIGN_OBJECTS"
+        else:
+            assert route.name in PUBLIC_OR_PERSONAL, f"{route.name} is not classified"
+
+
+def _url(route: Route, slug: str, cast: Cast) -> str:
+    kwargs: dict[str, object] = {"org": slug}
+    for argument in route.arguments:
+        if argument != "org":
+            kwargs[argument] = FOREIGN_OBJECTS[argument](cast)
+    return reverse(route.name, kwargs=kwargs)
+
+
+DENIED = {403, 404}
+
+
+@pytest.mark.parametrize("route", org_routes(), ids=lambda r: r.name)
+def test_member_of_another_organisation_is_refused(cast: Cast, route: Route) -> None:
+    client = cast.client_for(cast.alice)
+    url = _url(route, cast.other_org.slug, cast)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code in DENIED | {405}, (url, response.status_code)
+    assert client.post(url).status_code in DENIED or client.get(url).status_code in DENIED
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in org_routes() if len(r.arguments) > 1], ids=lambda r: r.name
+)
+def test_objects_of_another_organisation_are_not_found(cast: Cast, route: Route) -> None:
+    """Alice's own organisation in the URL, Charlie's object id: still nothing."""
+    client = cast.client_for(cast.alice)
+    url = _url(route, cast.org.slug, cast)
+    for method in (client.get, client.post):
+        assert method(url).status_code in DENIED | {405}, url
+    assert ApiKey.objects.filter(organisation=cast.other_org, revoked_at__isnull=False).count() == 0
+    assert not Invitation.objects.filter(organisation=cast.other_org, revoked_at__isnull=False)
+
+
+@pytest.mark.parametrize("route", org_routes(), ids=lambda r: r.name)
+def test_anonymous_visitor_is_sent_to_log_in(cast: Cast, route: Route) -> None:
+    response = Client().get(_url(route, cast.org.slug, cast))
+    assert response.status_code in {302, 405}
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def api_operations() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return [
+        (method, path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+
+def test_every_api_operation_is_scoped() -> None:
+    for _method, path in api_operations():
+        assert "{org}" in path, f"{path} is not under /o/{{org}}/: classify it here on purpose"
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations())
+def test_api_refuses_another_organisation(cast: Cast, method: str, path: str) -> None:
+    own_key = api_key_create(membership=cast.alice_membership, name="a", role=Role.OWNER).secret
+    url = path.replace("{org}", cast.other_org.slug)
+    for argument in re.findall(r"{(\w+)}", url):
+        url = url.replace(f"{{{argument}}}", str(FOREIGN_OBJECTS[argument](cast)))
+    session = cast.client_for(cast.alice)
+    response = getattr(session, method)(url, content_type="application/json")
+    assert response.status_code in DENIED, (url, response.status_code)
+    response = getattr(Client(), method)(
+        url, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {own_key}"
+    )
+    assert response.status_code in DENIED, (url, response.status_code)
