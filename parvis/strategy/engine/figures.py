@@ -1,0 +1,201 @@
+"""Sourced figures: the only place the engine takes a benchmark number from.
+
+The figures live in ``parvis/strategy/data/benchmarks.csv``, a copy of the shippable rows of
+the reference table (see the README beside it). A row is loaded only when its ``shippable``
+column says ``yes`` and its confidence grade is A, B or C: grade-D rows are unverified and
+never reach a user, even if someone copies one into the file by mistake.
+
+Every sentence the engine shows that contains a benchmark is a :class:`Statement` carrying the
+:class:`Figure` records it quotes, so the page can print the source beside it.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from parvis.strategy.engine.typography import NBSP, french
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+BENCHMARKS_CSV = DATA_DIR / "benchmarks.csv"
+
+SHOWN_GRADES = frozenset({"A", "B", "C"})
+
+# French typography: a no-break space before "%" and units, a narrow no-break space between
+# thousands.
+NNBSP = "\u202f"
+
+
+class Unit(StrEnum):
+    PERCENT = "pct"
+    EUR_PER_YEAR = "EUR_per_year"
+    MINUTES = "minutes"
+    HOURS = "hours"
+    POSTS_PER_WEEK = "posts_per_week"
+
+
+def format_number(value: float) -> str:
+    """French rendering of a number: ``10000`` → ``10 000``, ``60.9`` → ``60,9``.
+
+    Whole numbers lose their decimals; others keep what they need, up to three places.
+    """
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", NNBSP)
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    whole, _, decimals = text.partition(".")
+    return whole.replace(",", NNBSP) + ("," + decimals if decimals else "")
+
+
+def quote(text: str) -> str:
+    """French quotation marks with their no-break spaces."""
+    return f"«{NBSP}{text}{NBSP}»"
+
+
+def format_value(value: float, unit: Unit) -> str:
+    """The number with its unit, as a French reader expects it."""
+    number = format_number(value)
+    if unit is Unit.PERCENT:
+        return f"{number}{NBSP}%"
+    if unit is Unit.EUR_PER_YEAR:
+        return f"{number}{NBSP}€ par an"
+    if unit is Unit.MINUTES:
+        return f"{number}{NBSP}minutes"
+    if unit is Unit.HOURS:
+        return f"{number}{NBSP}heures" if value != 1 else f"{number}{NBSP}heure"
+    return f"{number}{NBSP}publications par semaine"
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One sourced benchmark value, as shipped in ``benchmarks.csv``."""
+
+    id: str
+    metric: str
+    value: float
+    unit: Unit
+    population: str
+    geo: str
+    data_year: int
+    pub_year: int
+    method: str
+    source_title: str
+    publisher: str
+    url: str
+    confidence: str
+    notes: str
+    wording_fr: str
+
+    @property
+    def formatted(self) -> str:
+        """The value with its unit in French (``70 %``, ``10 000 € par an``)."""
+        return format_value(self.value, self.unit)
+
+    @property
+    def sentence(self) -> str:
+        """The figure as a French sentence fragment, value included, no final full stop."""
+        return self.wording_fr.format(value=self.formatted)
+
+    @property
+    def source_label(self) -> str:
+        """The citation shown beside the figure: publisher, title, year of the data."""
+        return f"{self.publisher}, {quote(self.source_title)} ({self.data_year})"
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A French sentence for the user, with the figures it quotes (possibly none).
+
+    ``text`` may contain numbers computed from the company's own answers or activity; every
+    benchmark number in it comes from one of ``figures``.
+    """
+
+    text: str
+    figures: tuple[Figure, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", french(self.text))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Citations to print beside the text, in order, without repeats."""
+        return tuple(dict.fromkeys(figure.source_label for figure in self.figures))
+
+
+class FigureBook(Mapping[str, Figure]):
+    """Read-only collection of the figures that may be shown, keyed by id."""
+
+    def __init__(self, figures: Iterable[Figure]) -> None:
+        self._by_id: dict[str, Figure] = {}
+        for figure in figures:
+            if figure.id in self._by_id:
+                raise ValueError(f"duplicate figure id {figure.id!r}")
+            self._by_id[figure.id] = figure
+
+    def __getitem__(self, figure_id: str) -> Figure:
+        try:
+            return self._by_id[figure_id]
+        except KeyError:
+            raise KeyError(f"no shippable figure with id {figure_id!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_id)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+
+def _parse_row(row: Mapping[str, str]) -> Figure:
+    return Figure(
+        id=row["id"],
+        metric=row["metric"],
+        value=float(row["value"]),
+        unit=Unit(row["unit"]),
+        population=row["population"],
+        geo=row["geo"],
+        data_year=int(row["data_year"]),
+        pub_year=int(row["pub_year"]),
+        method=row["method"],
+        source_title=row["source_title"],
+        publisher=row["publisher"],
+        url=row["url"],
+        confidence=row["conf"],
+        notes=row["notes"],
+        wording_fr=row["wording_fr"],
+    )
+
+
+def parse_figures(lines: Iterable[str]) -> FigureBook:
+    """Parse CSV text (header included) into the figures that may be shown.
+
+    Rows not marked ``shippable == "yes"`` or graded outside A–C are skipped; a row without a
+    French wording containing ``{value}`` is an error, because it could not be shown honestly.
+    """
+    figures = []
+    for row in csv.DictReader(lines):
+        if row["shippable"].strip() != "yes" or row["conf"].strip() not in SHOWN_GRADES:
+            continue
+        if "{value}" not in row.get("wording_fr", ""):
+            raise ValueError(f"figure {row['id']!r} has no French wording with {{value}}")
+        figures.append(_parse_row(row))
+    return FigureBook(figures)
+
+
+def load_figures(path: Path = BENCHMARKS_CSV) -> FigureBook:
+    """Load the shippable figures from ``path`` (the packaged CSV by default)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return parse_figures(handle)
+
+
+@cache
+def default_figures() -> FigureBook:
+    """The packaged figures, loaded once per process."""
+    return load_figures()
+
+
+def figure(figure_id: str) -> Figure:
+    """Shortcut for ``default_figures()[figure_id]``; raises ``KeyError`` for unknown ids."""
+    return default_figures()[figure_id]

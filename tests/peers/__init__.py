@@ -1,0 +1,1 @@
+"""Local servers that stand in for the social networks in tests (see docs/connectors.md)."""
