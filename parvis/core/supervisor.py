@@ -35,7 +35,9 @@ class Supervisor:
         print(f"parvis run: {message}", file=sys.stderr, flush=True)
 
     def _start(self, program: Program) -> None:
-        program.process = subprocess.Popen(program.argv)  # noqa: S603 - our own argv
+        # A session of its own: Ctrl-C reaches only the supervisor, which then stops every
+        # child the same way (SIGTERM, then SIGKILL), instead of each child half-handling SIGINT.
+        program.process = subprocess.Popen(program.argv, start_new_session=True)  # noqa: S603
         program.started_at = time.monotonic()
         self._say(f"{program.name} started (pid {program.process.pid})")
 

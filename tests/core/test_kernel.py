@@ -129,3 +129,23 @@ def test_demo_organisation_is_created_and_marked(client: Client) -> None:
     page = client.get(response["Location"]).content.decode()
     assert "Organisation de démonstration" in page
     assert organisation.memberships.count() == 4
+
+
+@pytest.mark.django_db
+def test_demo_command_creates_an_owner_and_prints_the_password_once() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from parvis.accounts.models import User
+
+    out = StringIO()
+    call_command("demo", email="Demo@Example.org", stdout=out)
+    user = User.objects.get(email="demo@example.org")
+    password = out.getvalue().split("password: ", 1)[1].strip()
+    assert user.check_password(password)
+    assert Organisation.objects.get(is_demo=True).memberships.filter(user=user).exists()
+    out = StringIO()
+    call_command("demo", email="demo@example.org", stdout=out)
+    assert "password" not in out.getvalue()
+    assert Organisation.objects.filter(is_demo=True).count() == 2
