@@ -53,7 +53,7 @@ peers:
 	./scripts/install-peers.sh
 
 # --- tests ----------------------------------------------------------------------------------
-test: install-dev assets messages services browser
+test: install-dev assets messages services browser peers
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
