@@ -62,6 +62,9 @@ class MediaFile:
     duration: float | None = None
     alt_text: str = ""
     path: Path | None = None
+    # A public, signed and expiring URL for networks that fetch media themselves (Instagram,
+    # Facebook). Set by the publishing app; None where the network receives the bytes.
+    url: str | None = None
     data: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
     @property

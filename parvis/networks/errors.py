@@ -52,7 +52,7 @@ class AuthExpired(ConnectorError):
     def user_message(self) -> str:
         return (
             "La connexion au compte a expiré ou a été révoquée\u202f: "
-            "reconnectez le compte dans Réglages › Réseaux."
+            "reconnectez le compte dans la page Comptes."
         )
 
 

@@ -1,0 +1,1 @@
+"""Shared Meta Graph API layer for the Facebook Pages and Instagram connectors."""
