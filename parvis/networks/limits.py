@@ -75,7 +75,8 @@ BLUESKY = Capabilities(
     threads=True,
     can_read_comments=True,
     can_read_mentions=True,
-    can_read_dms=True,
+    # Bluesky DMs go through a separate chat service the connector does not speak yet.
+    can_read_dms=False,
     post_metrics=("like_count", "repost_count", "reply_count", "quote_count", "bookmark_count"),
     account_metrics=("followers_count", "follows_count", "posts_count"),
 )

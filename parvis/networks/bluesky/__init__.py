@@ -1,0 +1,1 @@
+"""Bluesky connector (AT Protocol, through the account's PDS)."""

@@ -1,0 +1,1 @@
+"""Mastodon connector (any server speaking the Mastodon client API)."""
