@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 
 BENCHMARKS = {
     "insight": "bench.insight",
@@ -83,12 +84,24 @@ def _main(argv: list[str] | None) -> int:
         pool = ["--pool=threads", "--concurrency=4"] if _embedded() else []
         return _celery(["worker", "--loglevel=INFO", *pool, *rest])
     if command == "scheduler":
+        schedule = (
+            []
+            if any(arg.startswith(("-s", "--schedule")) for arg in rest)
+            else [f"--schedule={_var_dir() / 'celerybeat-schedule'}"]
+        )
         return _celery(
-            ["beat", "--loglevel=INFO", "--scheduler=parvis.celery:HeartbeatScheduler", *rest]
+            ["beat", "--loglevel=INFO", "--scheduler=parvis.celery:HeartbeatScheduler"]
+            + schedule
+            + rest
         )
     if command == "manage":
         return _django_command(rest)
     return _django_command(args)
+
+
+def _var_dir() -> Path:
+    """The data folder, known before Django starts (settings.VAR_DIR reads the same variable)."""
+    return Path(os.environ.get("PARVIS_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
 
 
 def _embedded() -> bool:

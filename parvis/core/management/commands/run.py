@@ -6,7 +6,6 @@ import os
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from parvis.core.preflight import preflight_or_exit
@@ -52,17 +51,6 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             programs.append(Program("worker", [python, "-m", "parvis.cli", "worker"]))
         if not options["no_scheduler"]:
-            programs.append(
-                Program(
-                    "scheduler",
-                    [
-                        python,
-                        "-m",
-                        "parvis.cli",
-                        "scheduler",
-                        f"--schedule={settings.CELERY_BEAT_SCHEDULE_FILE}",
-                    ],
-                )
-            )
+            programs.append(Program("scheduler", [python, "-m", "parvis.cli", "scheduler"]))
         self.stdout.write(f"Parvis on http://{options['bind']}/ — Ctrl-C to stop.")
         raise SystemExit(Supervisor(programs).run())
