@@ -1,0 +1,1 @@
+"""LinkedIn organisation pages connector (versioned REST API)."""

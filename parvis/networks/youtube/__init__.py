@@ -1,0 +1,1 @@
+"""YouTube connector (Data API v3, resumable uploads)."""
