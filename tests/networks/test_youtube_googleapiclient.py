@@ -1,6 +1,6 @@
 """The YouTube fake, driven by Google's own client (google-api-python-client 2.202.0).
 
-The connector speaks the Data API with httpx (see docs/connectors-linkedin-youtube.md); these
+The connector speaks the Data API with httpx (see docs/connectors.md); these
 tests prove the fake answers the way the official client expects, from the discovery document
 bundled in its wheel (``static_discovery=True``: nothing is fetched): request paths and
 parameters, the resumable upload (308 + ``Range``, resume with ``bytes */total``), ``pageToken``

@@ -1,5 +1,5 @@
 """Facebook Pages connector: one instance per Page, with the Page's token (see ``login.py`` for
-how that token is obtained). Maps the Graph API to Parvis' contracts (docs/connectors-meta.md).
+how that token is obtained). Maps the Graph API to Parvis' contracts (docs/connectors.md).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class MetaConnector(Connector):
         self.usage_percent = 0  # highest X-App-Usage / BUC percentage seen on the last answer
 
     def public_url(self, media: MediaFile) -> str | None:
-        # Forward-compatible with a ``url`` field on MediaFile (see docs/connectors-meta.md).
+        # Forward-compatible with a ``url`` field on MediaFile (see docs/connectors.md).
         url = getattr(media, "url", None)
         if isinstance(url, str) and url:
             return url
