@@ -13,6 +13,7 @@ from typing import Any
 
 from celery import Celery, bootsteps
 from celery.beat import PersistentScheduler
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
 
@@ -32,7 +33,22 @@ app.conf.update(
 app.autodiscover_tasks()
 
 # Periodic jobs, all of them. Each entry names a task by its explicit name.
-BEAT_SCHEDULE: dict[str, dict[str, Any]] = {}
+BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Tokens that expire within 30 minutes are refreshed (X access tokens live 2 hours).
+    "networks-refresh-due-tokens": {"task": "networks.refresh_due_tokens", "schedule": 300.0},
+    # Publishing: the due-post sweep (near-due posts also get their own ETA task), the
+    # stalled-dispatch watchdog, and evergreen recycling.
+    "publishing-dispatch": {"task": "publishing.dispatch_due", "schedule": 5.0},
+    "publishing-watchdog": {"task": "publishing.watchdog", "schedule": 30.0},
+    "publishing-evergreen": {"task": "publishing.recycle_evergreen", "schedule": 3600.0},
+    # Inbox: read every connected account, start backfills, process webhook deliveries.
+    "inbox-poll": {"task": "inbox.poll_all", "schedule": 300.0},
+    # Inbox: each member's digest of what waits for them (07:00 UTC, before the day starts).
+    "inbox-digest": {"task": "inbox.digest_daily", "schedule": crontab(hour=7, minute=0)},
+    # Strategy: the alignment score follows new posts and replies (a few queries per
+    # organisation; it is computed again only when something happened since the last score).
+    "strategy-alignment": {"task": "strategy.recompute_alignment", "schedule": 300.0},
+}
 app.conf.beat_schedule = BEAT_SCHEDULE
 
 

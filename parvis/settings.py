@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "parvis.core",
     "parvis.accounts",
     "parvis.web",
+    "parvis.networks",
+    "parvis.inbox",
+    "parvis.publishing",
+    "parvis.strategy",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parvis.web.context_processors.parvis",
+                "parvis.publishing.context_processors.publishing",
             ],
         },
     }
@@ -151,6 +156,10 @@ else:
 BROKER_URL = env_secret("BROKER_URL")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = BROKER_URL or "filesystem://"
+if not BROKER_URL:
+    # Kombu's file transport fails to enqueue into a folder that does not exist yet.
+    for _folder in ("queue", "processed", "control"):
+        (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     {}
     if BROKER_URL
@@ -166,7 +175,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
 # One queue name per installation, so two installations may share a Redis without mixing tasks.
 CELERY_TASK_DEFAULT_QUEUE = env_str("PARVIS_TASK_QUEUE", "parvis")
 CELERY_TASK_ALWAYS_EAGER = env_bool("PARVIS_TASKS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE_FILE = VAR_DIR / "celerybeat-schedule"
 # A worker or scheduler heartbeat older than this turns /healthz red.
 HEARTBEAT_INTERVAL_S = env_int("PARVIS_HEARTBEAT_INTERVAL", default=10)
 HEARTBEAT_STALE_S = env_int("PARVIS_HEARTBEAT_STALE_AFTER", default=45)
@@ -276,6 +284,46 @@ LOGGING = {
     },
 }
 
+# --- Social networks ------------------------------------------------------------------------
+# Each network is off until enabled, with its developer app's credentials (docs/connectors.md).
+# PARVIS_<NETWORK>_API_URL points a network at another server: a local peer in tests, a
+# self-hosted instance in a lab. Mastodon and Bluesky need no app credentials: Parvis registers
+# itself per instance, and Bluesky uses app passwords.
+# Server addresses that people type (a Mastodon instance, a Bluesky PDS) may point at private
+# or loopback hosts only when this is on: off in production, so a manager cannot make the
+# server call its own internal network.
+NETWORK_ALLOW_PRIVATE_HOSTS = env_bool("PARVIS_ALLOW_PRIVATE_HOSTS", default=not PRODUCTION)
+NETWORK_KINDS = ("facebook", "instagram", "linkedin", "x", "youtube", "bluesky", "mastodon")
+NETWORKS: dict[str, dict[str, object]] = {
+    kind: {
+        "enabled": env_bool(
+            f"PARVIS_{kind.upper()}_ENABLED", default=kind in {"bluesky", "mastodon"}
+        ),
+        "client_id": env_str(f"PARVIS_{kind.upper()}_CLIENT_ID"),
+        "client_secret": env_secret(f"PARVIS_{kind.upper()}_CLIENT_SECRET"),
+        "api_url": env_str(f"PARVIS_{kind.upper()}_API_URL"),
+        "auth_url": env_str(f"PARVIS_{kind.upper()}_AUTH_URL"),
+        "token_url": env_str(f"PARVIS_{kind.upper()}_TOKEN_URL"),
+        "webhook_secret": env_secret(f"PARVIS_{kind.upper()}_WEBHOOK_SECRET"),
+    }
+    for kind in NETWORK_KINDS
+}
+
 # --- API ------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
 API_KEY_PREFIX = "pvk_"
+
+# --- Publishing -----------------------------------------------------------------------------
+# The dispatcher's knobs (docs/publishing.md). The lease must outlast one publish call (HTTP
+# timeout + reconciliation): a worker killed mid-call loses its claim after it, not before.
+PUBLISHING = {
+    "LEASE_S": env_int("PARVIS_PUBLISH_LEASE_S", default=120),
+    "HTTP_TIMEOUT_S": float(env_str("PARVIS_PUBLISH_HTTP_TIMEOUT_S", "20")),
+    "MAX_ATTEMPTS": env_int("PARVIS_PUBLISH_MAX_ATTEMPTS", default=8),
+    "RETRY_BASE_S": float(env_str("PARVIS_PUBLISH_RETRY_BASE_S", "1")),
+    "RETRY_CAP_S": 15 * 60,
+    "UNCONFIRMED_RECHECK_S": float(env_str("PARVIS_PUBLISH_RECHECK_S", "5")),
+    "ENQUEUE_AHEAD_S": 15 * 60,  # posts due this soon get their own task at schedule time
+    "BATCH": 50,
+    "WATCHDOG_AFTER_S": 120,
+}

@@ -8,4 +8,9 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("parvis.accounts.urls")),
     path("", include("parvis.web.urls")),
+    path("", include("parvis.inbox.urls")),
+    path("", include("parvis.networks.urls")),
+    path("", include("parvis.publishing.urls")),
+    path("", include("parvis.publishing.ui.urls")),
+    path("", include("parvis.strategy.urls")),
 ]

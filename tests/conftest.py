@@ -11,6 +11,7 @@ from django.test import Client
 from parvis.accounts.models import Membership, Organisation, User
 from parvis.accounts.roles import Role
 from parvis.accounts.services import organisation_create
+from tests.browser.fixtures import browser, page, server  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)

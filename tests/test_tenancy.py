@@ -37,6 +37,17 @@ PUBLIC_OR_PERSONAL = {
     "accounts:organisation_create",
     "api:openapi-json",
     "api:openapi-view",
+    # The OAuth redirect URI registered with each network cannot name an organisation: the
+    # login-protected callback finds it from the single-use state its user started.
+    "networks:oauth_callback",
+    # Webhook receivers: called by the networks, authenticated by their signature only.
+    "networks:webhook_meta",
+    "networks:webhook_x",
+    "networks:webhook_linkedin",
+    # The iCal feed is read by calendar apps without a session: its secret token is the key.
+    "publishing:ical_feed",
+    # Media that Instagram and Facebook download by URL: the signed, expiring token is the key.
+    "posts:media_public",
 }
 
 
@@ -51,11 +62,110 @@ def _foreign_api_key(cast: Cast) -> int:
     return api_key_create(membership=cast.charlie_membership, name="c", role=Role.VIEWER).api_key.pk
 
 
+def _foreign_social_account(cast: Cast) -> int:
+    from parvis.networks.models import SocialAccount
+
+    account, _created = SocialAccount.objects.get_or_create(
+        organisation=cast.other_org, kind="mastodon", remote_id="c1", handle="@c@example.org"
+    )
+    return account.pk
+
+
+def _foreign_post(cast: Cast) -> int:
+    from parvis.publishing.models import Post
+
+    return Post.objects.create(organisation=cast.other_org, author=cast.charlie, body="C").pk
+
+
+def _foreign_conversation(cast: Cast) -> int:
+    from django.utils import timezone
+
+    from parvis.inbox.models import Conversation
+
+    conversation, _created = Conversation.objects.get_or_create(
+        organisation=cast.other_org,
+        account_id=_foreign_social_account(cast),
+        thread_key="t:c:c",
+        defaults={"kind": "comment", "last_message_at": timezone.now()},
+    )
+    return conversation.pk
+
+
+def _foreign_reply(cast: Cast) -> int:
+    from parvis.inbox.models import Reply
+
+    return Reply.objects.create(
+        organisation=cast.other_org,
+        conversation_id=_foreign_conversation(cast),
+        text="C",
+        status=Reply.Status.UNCONFIRMED,
+    ).pk
+
+
+def _foreign_saved_reply(cast: Cast) -> int:
+    from parvis.inbox.models import SavedReply
+
+    return SavedReply.objects.create(organisation=cast.other_org, name="C", text="C").pk
+
+
+def _foreign_routine_task(cast: Cast) -> int:
+    from parvis.strategy.models import RoutineTask
+    from tests.strategy_django.conftest import foreign_routine_task
+
+    task: RoutineTask = foreign_routine_task(cast)
+    return task.pk
+
+
+def _foreign_media(cast: Cast) -> int:
+    from parvis.publishing.models import MediaAsset
+
+    return MediaAsset.objects.create(
+        organisation=cast.other_org, file="publishing/media/c.png", mime="image/png"
+    ).pk
+
+
+def _foreign_queue_slot(cast: Cast) -> int:
+    from datetime import time
+
+    from parvis.publishing.models import QueueSlot
+
+    return QueueSlot.objects.create(organisation=cast.other_org, weekday=1, local_time=time(9)).pk
+
+
+def _foreign_oauth_attempt(cast: Cast) -> int:
+    """A sign-in Charlie finished in his organisation, its accounts waiting to be chosen."""
+    from django.utils import timezone
+
+    from parvis.networks.models import OAuthState
+
+    attempt, _created = OAuthState.objects.get_or_create(
+        organisation=cast.other_org,
+        state="charlie-attempt",
+        defaults={
+            "kind": "facebook",
+            "user": cast.charlie,
+            "redirect_uri": "https://parvis.example/networks/oauth/facebook/callback/",
+            "used_at": timezone.now(),
+            "candidates": "[]",
+        },
+    )
+    return attempt.pk
+
+
 # For each URL argument naming an object: make such an object in Charlie's organisation.
 FOREIGN_OBJECTS: dict[str, Callable[[Cast], object]] = {
     "membership_id": lambda cast: cast.charlie_membership.pk,
     "invitation_id": _foreign_invitation,
     "key_id": _foreign_api_key,
+    "account_id": _foreign_social_account,
+    "post_id": _foreign_post,
+    "conversation_id": _foreign_conversation,
+    "reply_id": _foreign_reply,
+    "saved_reply_id": _foreign_saved_reply,
+    "task_id": _foreign_routine_task,
+    "media_id": _foreign_media,
+    "slot_id": _foreign_queue_slot,
+    "attempt_id": _foreign_oauth_attempt,
 }
 
 
@@ -162,3 +272,25 @@ def test_api_refuses_another_organisation(cast: Cast, method: str, path: str) ->
         url, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {own_key}"
     )
     assert response.status_code in DENIED, (url, response.status_code)
+
+
+# Rows that point at an organisation without belonging to it alone: a membership joins a user
+# and an organisation (reached through both), the audit log is written by the kernel itself.
+NOT_ORGANISATION_OWNED = {"accounts.Membership", "core.AuditEvent", "accounts.User"}
+
+
+def test_every_model_with_an_organisation_uses_the_scoping_base() -> None:
+    from django.apps import apps
+
+    from parvis.accounts.models import Organisation
+    from parvis.core.models import OrganisationOwned
+
+    for model in apps.get_models():
+        points_at_organisation = any(
+            getattr(field, "related_model", None) is Organisation
+            for field in model._meta.get_fields()
+            if field.concrete and field.is_relation and field.many_to_one
+        )
+        label = model._meta.label
+        if points_at_organisation and label not in NOT_ORGANISATION_OWNED:
+            assert issubclass(model, OrganisationOwned), f"{label} must derive OrganisationOwned"

@@ -21,4 +21,6 @@ def test_french_typography_uses_non_breaking_spaces() -> None:
     for entry in catalogue.translated_entries():
         for text in [entry.msgstr, *entry.msgstr_plural.values()]:
             for mark in (" :", " ;", " ?", " !"):
-                assert mark not in text, f"{entry.msgid!r}: use a non-breaking space before {mark[1]}"
+                assert mark not in text, (
+                    f"{entry.msgid!r}: use a non-breaking space before {mark[1]}"
+                )

@@ -16,7 +16,12 @@ from parvis.core.audit import audit_record
 
 DEMO_NAME = "Menuiserie Martin (démo)"
 
-DEMO_FILLERS: tuple[str, ...] = ("parvis.accounts.demo.fill_team",)
+DEMO_FILLERS: tuple[str, ...] = (
+    "parvis.accounts.demo.fill_team",
+    "parvis.strategy.demo.fill",
+    "parvis.publishing.demo.fill",
+    "parvis.inbox.demo.fill",
+)
 
 
 @transaction.atomic

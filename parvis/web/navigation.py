@@ -18,7 +18,18 @@ class NavItem:
 
 
 MENU: tuple[NavItem, ...] = (
+    # The day-to-day first: the home page is "My week" once a plan exists.
     NavItem(_("Home"), "web:dashboard"),
+    NavItem(_("Inbox"), "inbox:inbox"),
+    NavItem(_("Publish"), "posts:list"),
+    NavItem(_("Calendar"), "posts:calendar"),
+    NavItem(_("Approvals"), "posts:approvals"),
+    NavItem(_("Accounts"), "networks:accounts"),
+    # The strategy, visited weekly or quarterly.
+    NavItem(_("Plan"), "strategy:plan"),
+    NavItem(_("Alignment"), "strategy:alignment"),
+    NavItem(_("Quarterly review"), "strategy:review"),
+    # The organisation itself.
     NavItem(_("Members"), "accounts:members"),
     NavItem(_("API keys"), "accounts:api_keys", Role.MANAGER),
     NavItem(_("Activity log"), "accounts:audit_log", Role.MANAGER),

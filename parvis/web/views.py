@@ -27,6 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def dashboard(request: OrgRequest) -> HttpResponse:
+    # An organisation with a plan lands on its week ("Ma semaine"): what to do now.
+    from parvis.strategy.selectors import current_plan
+    from parvis.strategy.views import render_week
+
+    plan = current_plan(request.organisation)
+    if plan is not None:
+        return render_week(request, plan, as_home=True)
     context = {"member_count": members_of(request.organisation).count()}
     return render(request, "web/dashboard.html", context)
 

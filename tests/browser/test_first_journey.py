@@ -6,7 +6,6 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - documents where flags live
 from tests.processes import IsolatedInstance
 
 

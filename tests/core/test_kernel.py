@@ -149,3 +149,33 @@ def test_demo_command_creates_an_owner_and_prints_the_password_once() -> None:
     call_command("demo", email="demo@example.org", stdout=out)
     assert "password" not in out.getvalue()
     assert Organisation.objects.filter(is_demo=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_rotate_keys_re_encrypts_stored_tokens_with_the_new_first_key(settings: object) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from parvis.accounts.models import User
+    from parvis.accounts.services import organisation_create
+    from parvis.networks.models import SocialAccount
+
+    settings.ENCRYPTION_KEYS = ["old-key-0123456789"]  # type: ignore[attr-defined]
+    owner = User.objects.create_user("rot@example.org", "password")
+    organisation = organisation_create(name="Rotation", owner=owner)
+    account = SocialAccount.objects.create(
+        organisation=organisation, kind="x", remote_id="1", handle="@rot", access_token="tok-123"
+    )
+    settings.ENCRYPTION_KEYS = ["new-key-9876543210", "old-key-0123456789"]  # type: ignore[attr-defined]
+    out = StringIO()
+    call_command("rotate_keys", stdout=out)
+    assert "Re-encrypted 1 row(s)" in out.getvalue()
+    settings.ENCRYPTION_KEYS = ["new-key-9876543210"]  # type: ignore[attr-defined]
+    account.refresh_from_db()
+    assert account.access_token == "tok-123"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT access_token FROM networks_socialaccount WHERE id = %s", [account.pk]
+        )
+        assert "tok-123" not in cursor.fetchone()[0]

@@ -1,4 +1,8 @@
-"""Playwright driving Debian's Chromium (installed by scripts/install-browser.sh)."""
+"""Playwright driving Debian's Chromium (installed by scripts/install-browser.sh).
+
+Registered once, in tests/conftest.py: a second registration would start a second Playwright
+in the same thread, which Playwright refuses.
+"""
 
 from __future__ import annotations
 

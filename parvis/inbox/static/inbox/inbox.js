@@ -1,0 +1,131 @@
+// Inbox keyboard shortcuts and small behaviours (no inline script: strict CSP).
+// j/k select the next/previous conversation and open it, Enter opens, r focuses the reply,
+// e marks done, a focuses the assignment, / focuses the search, ? shows the help.
+(() => {
+  "use strict";
+  const list = () => document.getElementById("inbox-list");
+  const items = () => Array.from(document.querySelectorAll("#inbox-list .inbox-item"));
+  let current = -1;
+
+  function select(index, open) {
+    const all = items();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach((item, i) => item.classList.toggle("selected", i === current));
+    const link = all[current].querySelector(".inbox-link");
+    link.focus({ preventScroll: false });
+    // Through htmx.ajax rather than a click: a list swapped a moment ago may not be processed
+    // by htmx yet, and a click would then load the conversation as a full page.
+    if (open && window.htmx) {
+      window.htmx.ajax("GET", link.href, { target: "#pane", swap: "innerHTML" });
+    } else if (open) {
+      link.click();
+    }
+  }
+
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey && event.key === "Enter" && event.target.matches("[data-reply-box]")) {
+      event.preventDefault();
+      event.target.form.requestSubmit();
+      return;
+    }
+    if (event.key === "Escape" && typing(event.target)) {
+      event.target.blur();
+      return;
+    }
+    if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
+    if (!list()) return;
+    const pane = document.getElementById("pane");
+    switch (event.key) {
+      case "j": select(current + 1, true); break;
+      case "k": select(current - 1, true); break;
+      case "Enter": if (current >= 0) select(current, true); else return; break;
+      case "r": { const box = pane.querySelector("[data-reply-box]"); if (box) box.focus(); else return; break; }
+      case "e": {
+        const done = pane.querySelector("[data-action-done]");
+        if (!done) return;
+        // A pane swapped a moment ago may not be processed by htmx yet (it does so on settle):
+        // process it now, or the click would post the form as a full page.
+        if (window.htmx) window.htmx.process(done.form);
+        done.click();
+        break;
+      }
+      case "a": { const who = pane.querySelector("[data-assign]"); if (who) who.focus(); else return; break; }
+      case "/": document.getElementById("id_q").focus(); break;
+      case "?": toggleHelp(); break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+
+  function toggleHelp() {
+    const help = document.getElementById("inbox-help");
+    if (!help) return;
+    if (help.open) help.close(); else help.showModal();
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-inbox-help]")) toggleHelp();
+    const fill = event.target.closest("[data-fill-reply]");
+    if (fill) {
+      const box = document.querySelector("[data-reply-box]");
+      box.value = fill.dataset.fillReply;
+      box.focus();
+    }
+    const link = event.target.closest("#inbox-list .inbox-link");
+    if (link) {
+      const index = items().indexOf(link.closest(".inbox-item"));
+      items().forEach((item, i) => item.classList.toggle("selected", i === index));
+      current = index;
+    }
+  });
+
+  // After done / spam / assign: refresh the list in place. When the open conversation left
+  // the list (done, spam), open the one that took its place, so « e » flows to the next.
+  function refreshList() {
+    const target = list();
+    if (!target || !window.htmx) return;
+    const keep = Math.max(current, 0);
+    const open = document.querySelector("#pane [data-conversation]");
+    const openId = open ? open.dataset.conversation : "";
+    window.htmx.ajax("GET", window.location.pathname + window.location.search, {
+      target: "#inbox-list", swap: "innerHTML",
+    }).then(() => {
+      const all = items();
+      if (!all.length) { current = -1; return; }
+      const still = all.findIndex((item) => item.dataset.id === openId);
+      if (still >= 0) {
+        current = still;
+        all.forEach((item, i) => item.classList.toggle("selected", i === current));
+      } else {
+        select(Math.min(keep, all.length - 1), true);
+      }
+    });
+  }
+
+
+  // A pane answered to an action carries data-changed: the list is refreshed then. On a phone
+  // the conversation is below the list: bring it into view once loaded.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.target.id !== "pane") return;
+    if (event.target.querySelector("[data-changed]")) {
+      if (event.target.contains(document.activeElement)) document.activeElement.blur();
+      refreshList();
+    } else if (window.innerWidth < 800) {
+      event.target.scrollIntoView({ behavior: "smooth", block: "start" });
+    }
+  });
+
+  // Open the conversation named in the address (?c=ID), or nothing.
+  document.addEventListener("DOMContentLoaded", () => {
+    const pane = document.getElementById("pane");
+    const wanted = pane && pane.dataset.selected;
+    if (!wanted) return;
+    const index = items().findIndex((item) => item.dataset.id === wanted);
+    if (index >= 0) select(index, true);
+  });
+})();

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from parvis.inbox import views
+
+app_name = "inbox"
+
+_C = "o/<slug:org>/inbox/c/<int:conversation_id>/"
+
+urlpatterns = [
+    path("o/<slug:org>/inbox/", views.inbox, name="inbox"),
+    path("o/<slug:org>/inbox/goals/", views.goals, name="goals"),
+    path("o/<slug:org>/inbox/settings/", views.settings_page, name="settings"),
+    path("o/<slug:org>/inbox/backfill/", views.backfill, name="backfill"),
+    path("o/<slug:org>/inbox/saved-replies/", views.saved_reply_create, name="saved_reply_create"),
+    path(
+        "o/<slug:org>/inbox/saved-replies/<int:saved_reply_id>/delete/",
+        views.saved_reply_delete,
+        name="saved_reply_delete",
+    ),
+    path(_C, views.conversation, name="conversation"),
+    path(_C + "reply/", views.reply, name="reply"),
+    path(_C + "replies/<int:reply_id>/resend/", views.reply_resend, name="reply_resend"),
+    path(_C + "status/", views.status, name="status"),
+    path(_C + "assign/", views.assign, name="assign"),
+    path(_C + "labels/", views.labels, name="labels"),
+    path(_C + "notes/", views.note, name="note"),
+    path(_C + "suggest/", views.suggest, name="suggest"),
+]

@@ -1,0 +1,204 @@
+"""Connected social accounts: the only Django model of the networks package.
+
+A ``SocialAccount`` is one page, profile or channel an organisation connected. Its tokens are
+encrypted at rest; its state (connected, must reconnect, rate-limited until…) is what the
+accounts page shows and what the publishing dispatcher obeys.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parvis.core.fields import EncryptedTextField
+from parvis.core.models import OrganisationOwned
+from parvis.core.vocabulary import NETWORK_LABELS, Network
+from parvis.networks.contracts import TokenSet
+
+if TYPE_CHECKING:
+    from parvis.networks.base import Connector
+
+NETWORK_CHOICES = [(network.value, label) for network, label in NETWORK_LABELS.items()]
+
+
+class SocialAccount(OrganisationOwned):
+    class Status(models.TextChoices):
+        CONNECTED = "connected", _("Connected")
+        RECONNECT = "reconnect", _("Must be reconnected")
+        DISCONNECTED = "disconnected", _("Disconnected")
+
+    kind = models.CharField(_("network"), max_length=20, choices=NETWORK_CHOICES)
+    remote_id = models.CharField(max_length=200)
+    handle = models.CharField(max_length=200)
+    display_name = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500, blank=True)
+    # Instance-based networks (Mastodon server, Bluesky PDS) and test peers: where the API is.
+    api_base_url = models.URLField(max_length=300, blank=True)
+    # Per-account public configuration (e.g. Mastodon's instance limits, the Page id behind an
+    # Instagram account). Secrets never go here.
+    config = models.JSONField(default=dict, blank=True)
+
+    access_token = EncryptedTextField(blank=True)
+    refresh_token = EncryptedTextField(blank=True)
+    token_expires_at = models.DateTimeField(null=True, blank=True)
+    # When the refresh token itself dies (LinkedIn: one year; Meta: never refreshed).
+    refresh_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=500, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
+    rate_limited_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    connected_at = models.DateTimeField(default=timezone.now)
+    # Demo accounts point at no real network: nothing is ever sent for them.
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "remote_id"], name="one_account_per_remote_id"
+            )
+        ]
+        ordering = ["kind", "handle"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.handle}"
+
+    @property
+    def network(self) -> Network:
+        return Network(self.kind)
+
+    def tokens(self) -> TokenSet:
+        return TokenSet(
+            access_token=self.access_token,
+            refresh_token=self.refresh_token or None,
+            expires_at=self.token_expires_at,
+            scopes=tuple(self.scopes.split()),
+        )
+
+    def store_tokens(self, tokens: TokenSet) -> None:
+        """Persist rotated tokens at once: a refresh token is often single-use."""
+        self.access_token = tokens.access_token
+        self.refresh_token = tokens.refresh_token or ""
+        self.token_expires_at = tokens.expires_at
+        self.scopes = " ".join(tokens.scopes)
+        self.save(update_fields=["access_token", "refresh_token", "token_expires_at", "scopes"])
+
+    def is_rate_limited(self, now: datetime | None = None) -> bool:
+        return self.rate_limited_until is not None and self.rate_limited_until > (
+            now or timezone.now()
+        )
+
+    def expires_in(self, now: datetime | None = None) -> timedelta | None:
+        """Time before the user must reconnect: the refresh token's life if any, else the
+        access token's when it cannot be refreshed."""
+        end = self.refresh_expires_at or (None if self.refresh_token else self.token_expires_at)
+        return None if end is None else end - (now or timezone.now())
+
+    def connector(self, **overrides: Any) -> Connector:
+        """A connector bound to this account; rotated tokens are saved as soon as they arrive."""
+        from parvis.networks.connect import build_connector
+
+        return build_connector(self, **overrides)
+
+
+class OAuthState(OrganisationOwned):
+    """One OAuth authorisation in progress: who started it, for which organisation, and the
+    PKCE verifier the callback needs. Short-lived (see ``is_usable``) and single-use.
+
+    The callback URL registered with a network cannot carry the organisation, so the ``state``
+    parameter is the only link between the network's redirect and this row.
+    """
+
+    LIFETIME = timedelta(minutes=15)
+
+    kind = models.CharField(max_length=20, choices=NETWORK_CHOICES)
+    state = models.CharField(max_length=100, unique=True)
+    code_verifier = EncryptedTextField(blank=True)
+    redirect_uri = models.URLField(max_length=500)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Mastodon: the instance app this authorisation goes through.
+    instance_app = models.ForeignKey(
+        "networks.MastodonInstanceApp", on_delete=models.CASCADE, null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+    # When one sign-in gives several accounts (Facebook Pages and their Instagram accounts,
+    # LinkedIn pages, YouTube channels), the callback keeps them here, tokens included and
+    # encrypted, until the user picks which to connect; emptied once they have chosen.
+    candidates = EncryptedTextField(blank=True)
+    chosen_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"OAuth {self.kind} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.used_at is None and now - self.created_at <= self.LIFETIME
+
+    def is_choosable(self, now: datetime | None = None) -> bool:
+        """The callback left candidates and the user has not chosen yet (nor too late)."""
+        now = now or timezone.now()
+        return (
+            bool(self.candidates)
+            and self.chosen_at is None
+            and self.used_at is not None
+            and now - self.used_at <= self.LIFETIME
+        )
+
+
+class MastodonInstanceApp(models.Model):
+    """Parvis' app registered on one Mastodon server (``POST /api/v1/apps``), shared by every
+    organisation of this Parvis: registering once per server is what Mastodon asks of clients.
+    Not organisation-owned on purpose; it holds no account data."""
+
+    base_url = models.URLField(max_length=300)
+    redirect_uri = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=200)
+    client_secret = EncryptedTextField()
+    scopes = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base_url", "redirect_uri"], name="one_mastodon_app_per_server"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.base_url
+
+
+class WebhookEvent(models.Model):
+    """A webhook delivery whose signature was verified, kept raw for the inbox to process.
+
+    Not organisation-owned yet: which organisation it concerns is known only once the inbox
+    maps the payload's page or account id to a ``SocialAccount``. Unverified deliveries are
+    never stored.
+    """
+
+    network = models.CharField(max_length=20, choices=NETWORK_CHOICES)
+    payload = models.JSONField()
+    # Networks redeliver; the body's digest makes storing a redelivery a no-op.
+    body_sha256 = models.CharField(max_length=64)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "body_sha256"], name="one_webhook_event")
+        ]
+        indexes = [models.Index(fields=["processed_at", "received_at"])]
+        ordering = ["received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.network} webhook {self.received_at:%Y-%m-%d %H:%M:%S}"

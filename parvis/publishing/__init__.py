@@ -1,0 +1,1 @@
+"""Publishing: posts, approvals, the calendar, and the exactly-once dispatch pipeline."""

@@ -1,0 +1,210 @@
+"""REST endpoints for posts: create a draft, list, read, schedule, approve, cancel.
+
+Thin: each resolves the caller with ``org_access``, loads the post inside that organisation
+and calls the service; a :class:`PublishingError` becomes a 400 with its code, its translated
+message and, for DST problems, the valid choices.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from parvis.accounts.roles import Role
+from parvis.core.api_auth import OrgAccess, org_access
+from parvis.core.scoping import get_scoped_or_404
+from parvis.publishing import selectors, services
+from parvis.publishing.models import Post
+
+router = Router(tags=["publishing"])
+
+
+class TargetOut(Schema):
+    account_id: int
+    account: str
+    status: str
+    due_at: datetime | None
+    attempts: int
+    remote_url: str
+    last_error: str
+    error_code: str
+
+
+class PostOut(Schema):
+    id: int
+    status: str
+    body: str
+    link: str
+    category: str
+    first_comment: str
+    scheduled_at: datetime | None
+    version: int
+    targets: list[TargetOut]
+
+
+class PostIn(Schema):
+    body: str = ""
+    account_ids: list[int] = []
+    link: str = ""
+    first_comment: str = ""
+    category: str = ""
+
+
+class ScheduleIn(Schema):
+    """Either ``local_time`` (wall clock in the organisation's zone, no offset) with ``fold``
+    for a time that happens twice, or ``at`` (an instant with its offset)."""
+
+    local_time: datetime | None = None
+    fold: int | None = None
+    at: datetime | None = None
+
+
+class ChoiceOut(Schema):
+    utc: datetime
+    label: str
+    fold: int | None
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    choices: list[ChoiceOut] = []
+
+
+def _actor(access: OrgAccess) -> services.Actor:
+    return services.Actor(access.organisation, access.role, access.user, access.api_key)
+
+
+def _out(post: Post) -> PostOut:
+    return PostOut(
+        id=post.pk,
+        status=post.status,
+        body=post.body,
+        link=post.link,
+        category=post.category,
+        first_comment=post.first_comment,
+        scheduled_at=post.scheduled_at,
+        version=post.version,
+        targets=[
+            TargetOut(
+                account_id=t.account_id,
+                account=str(t.account),
+                status=t.status,
+                due_at=t.due_at,
+                attempts=t.attempts,
+                remote_url=t.remote_url,
+                last_error=t.last_error,
+                error_code=t.error_code,
+            )
+            for t in post.targets.select_related("account")
+        ],
+    )
+
+
+def _call(action: Any, **kwargs: Any) -> Any:
+    """Run a service; its refusals become HTTP answers."""
+    try:
+        return action(**kwargs)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc) or "Your role does not allow this.") from exc
+
+
+def _error(exc: services.PublishingError) -> Status[ErrorOut]:
+    return Status(
+        400,
+        ErrorOut(
+            code=str(exc.code),
+            message=" ".join(exc.messages),
+            choices=[ChoiceOut(utc=c.utc, label=c.label, fold=c.fold) for c in exc.choices],
+        ),
+    )
+
+
+@router.get("/o/{org}/posts/", response=list[PostOut], summary="Posts, newest first")
+@paginate
+def post_list(request: HttpRequest, org: str, status: str = "") -> Any:
+    access = org_access(request, org, Role.VIEWER)
+    return [_out(p) for p in selectors.posts_of(access.organisation, status=status or None)]
+
+
+@router.get("/o/{org}/posts/{post_id}/", response=PostOut, summary="One post and its targets")
+def post_detail(request: HttpRequest, org: str, post_id: int) -> PostOut:
+    access = org_access(request, org, Role.VIEWER)
+    return _out(get_scoped_or_404(Post, access.organisation, pk=post_id))
+
+
+@router.post("/o/{org}/posts/", response={201: PostOut, 400: ErrorOut}, summary="Create a draft")
+def post_create(request: HttpRequest, org: str, payload: PostIn) -> Any:
+    access = org_access(request, org, Role.CONTRIBUTOR)
+    try:
+        post = _call(
+            services.post_create,
+            actor=_actor(access),
+            body=payload.body,
+            account_ids=payload.account_ids,
+            link=payload.link,
+            first_comment=payload.first_comment,
+            category=payload.category,
+        )
+    except services.PublishingError as exc:
+        return _error(exc)
+    return Status(201, _out(post))
+
+
+@router.post(
+    "/o/{org}/posts/{post_id}/schedule",
+    response={200: PostOut, 400: ErrorOut},
+    summary="Schedule (or submit for approval)",
+)
+def post_schedule(request: HttpRequest, org: str, post_id: int, payload: ScheduleIn) -> Any:
+    access = org_access(request, org, Role.CONTRIBUTOR)
+    post = get_scoped_or_404(Post, access.organisation, pk=post_id)
+    try:
+        outcome = _call(
+            services.post_schedule,
+            actor=_actor(access),
+            post=post,
+            local_time=payload.local_time.replace(tzinfo=None) if payload.local_time else None,
+            fold=payload.fold,
+            at=payload.at,
+        )
+    except services.PublishingError as exc:
+        return _error(exc)
+    return Status(200, _out(outcome.post))
+
+
+@router.post(
+    "/o/{org}/posts/{post_id}/approve",
+    response={200: PostOut, 400: ErrorOut},
+    summary="Approve a post waiting for approval",
+)
+def post_approve(request: HttpRequest, org: str, post_id: int) -> Any:
+    access = org_access(request, org, Role.MANAGER)
+    post = get_scoped_or_404(Post, access.organisation, pk=post_id)
+    try:
+        post = _call(services.post_approve, actor=_actor(access), post=post)
+    except services.PublishingError as exc:
+        return _error(exc)
+    return Status(200, _out(post))
+
+
+@router.post(
+    "/o/{org}/posts/{post_id}/cancel",
+    response={200: PostOut, 400: ErrorOut},
+    summary="Cancel what has not been published yet",
+)
+def post_cancel(request: HttpRequest, org: str, post_id: int) -> Any:
+    access = org_access(request, org, Role.CONTRIBUTOR)
+    post = get_scoped_or_404(Post, access.organisation, pk=post_id)
+    try:
+        post = _call(services.post_cancel, actor=_actor(access), post=post)
+    except services.PublishingError as exc:
+        return _error(exc)
+    return Status(200, _out(post))

@@ -1,0 +1,512 @@
+"""The exactly-once publishing pipeline: claim due targets, publish, record every attempt.
+
+Claiming is a compare-and-set ``UPDATE`` on the target's own columns (status, due time,
+lease), which is atomic on SQLite and PostgreSQL alike; on PostgreSQL the candidate rows are
+first locked with ``SELECT ... FOR UPDATE SKIP LOCKED`` so workers do not even contend. A claim
+is a lease: a worker killed mid-call loses it after ``LEASE_S`` and another worker takes over.
+
+Never a double post: ``sent_since`` is committed *before* a publish request leaves; from then
+on every later attempt (after a timeout, a crash, a lost lease) first asks the network whether
+the post exists (``connector.reconcile``) and only publishes again when it does not. Every
+write after the claim is conditioned on our ``claim_token``, so a worker that lost its lease
+cannot overwrite the one that took over.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from parvis.networks.contracts import PublishResult
+from parvis.networks.errors import (
+    AuthExpired,
+    ConnectorError,
+    RateLimited,
+    Rejected,
+    Transient,
+    Unconfirmed,
+)
+from parvis.networks.models import SocialAccount
+from parvis.networks.services import account_record_error
+from parvis.networks.transport import HttpPolicy
+from parvis.publishing.models import Post, PostTarget, PublishAttempt
+from parvis.publishing.notify import managers_of, notify
+
+log = logging.getLogger(__name__)
+
+Status = PostTarget.Status
+# X and others round ``start_time`` to the second: look a little before the send.
+RECONCILE_SLACK = timedelta(seconds=5)
+_JITTER = random.Random()
+
+
+@dataclass(frozen=True)
+class Config:
+    lease: timedelta
+    http_timeout: float
+    max_attempts: int
+    retry_base: float
+    retry_cap: float
+    recheck: timedelta
+
+    @classmethod
+    def from_settings(cls) -> Config:
+        conf = settings.PUBLISHING
+        return cls(
+            lease=timedelta(seconds=conf["LEASE_S"]),
+            http_timeout=float(conf["HTTP_TIMEOUT_S"]),
+            max_attempts=int(conf["MAX_ATTEMPTS"]),
+            retry_base=float(conf["RETRY_BASE_S"]),
+            retry_cap=float(conf["RETRY_CAP_S"]),
+            recheck=timedelta(seconds=float(conf["UNCONFIRMED_RECHECK_S"])),
+        )
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{threading.get_native_id()}"
+
+
+def backoff(attempt: int, config: Config, rng: random.Random | None = None) -> float:
+    """Seconds before retry number ``attempt`` (1-based): exponential, capped, with "equal
+    jitter" (half fixed, half random) so retries of one outage do not stampede together."""
+    delay = min(config.retry_cap, config.retry_base * 2.0 ** max(0, attempt - 1))
+    jitter: float = (rng or _JITTER).uniform(0, delay / 2)
+    return delay / 2 + jitter
+
+
+def _due(now: datetime) -> Q:
+    waiting = Q(status__in=[Status.SCHEDULED, Status.UNCONFIRMED], next_attempt_at__lte=now)
+    abandoned = Q(status=Status.PUBLISHING, claimed_until__lt=now)
+    return waiting | abandoned
+
+
+def claim_due(
+    *,
+    worker: str,
+    limit: int,
+    now: datetime | None = None,
+    target_ids: list[int] | None = None,
+    config: Config | None = None,
+) -> tuple[str, list[int]]:
+    """Claim up to ``limit`` due targets for ``worker``; returns (claim token, claimed ids).
+
+    Two workers never get the same target: the final ``UPDATE`` re-checks due-ness on each row,
+    and a row only one of them can still match.
+    """
+    config = config or Config.from_settings()
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    eligible = PostTarget.objects.filter(
+        Q(account__rate_limited_until__isnull=True) | Q(account__rate_limited_until__lte=now),
+        account__status=SocialAccount.Status.CONNECTED,
+        account__is_demo=False,
+    )
+    if target_ids is not None:
+        eligible = eligible.filter(pk__in=target_ids)
+    # Two simple queries rather than one OR: each walks its partial index in order and stops
+    # at ``limit`` rows, however large the backlog.
+    abandoned = eligible.filter(status=Status.PUBLISHING, claimed_until__lt=now).order_by(
+        "claimed_until"
+    )
+    waiting = eligible.filter(
+        status__in=[Status.SCHEDULED, Status.UNCONFIRMED], next_attempt_at__lte=now
+    ).order_by("next_attempt_at")
+    claim = {
+        "status": Status.PUBLISHING,
+        "claim_token": token,
+        "claimed_by": worker[:200],
+        "claimed_until": now + config.lease,
+        "attempts": F("attempts") + 1,
+    }
+
+    def pick(locked: bool) -> list[int]:
+        picked: list[int] = []
+        for queryset in (abandoned, waiting):
+            if len(picked) >= limit:
+                break
+            rows = queryset.values_list("pk", flat=True)
+            if locked:
+                rows = rows.select_for_update(skip_locked=True, of=("self",))
+            picked += list(rows[: limit - len(picked)])
+        return picked
+
+    def cas(ids: list[int]) -> int:
+        return PostTarget.objects.filter(pk__in=ids).filter(_due(now)).update(**claim) if ids else 0
+
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            ids = pick(locked=True)
+            count = cas(ids)
+    else:
+        # SQLite: read without a transaction (an IMMEDIATE one would take the write lock on
+        # every idle poll); the single conditional UPDATE is the atomic compare-and-set.
+        ids = pick(locked=False)
+        count = cas(ids)
+    if count == len(ids):
+        return token, ids
+    claimed = list(
+        PostTarget.objects.filter(pk__in=ids, claim_token=token).values_list("pk", flat=True)
+    )
+    return token, claimed
+
+
+_local = threading.local()
+
+
+def _http_client() -> httpx.Client:
+    """One HTTP client per thread, kept: building one (TLS context, pool) costs more CPU than
+    the publish call itself. Timeouts are set per request by the transport."""
+    client: httpx.Client | None = getattr(_local, "http", None)
+    if client is None or client.is_closed:
+        client = httpx.Client(follow_redirects=False)
+        _local.http = client
+    return client
+
+
+def _mine(target_id: int, token: str) -> Any:
+    return PostTarget.objects.filter(pk=target_id, claim_token=token)
+
+
+def _finish_attempt(attempt: PublishAttempt, outcome: str, started: float, **fields: Any) -> None:
+    PublishAttempt.objects.filter(pk=attempt.pk).update(
+        outcome=outcome,
+        finished_at=timezone.now(),
+        duration_ms=int((time.monotonic() - started) * 1000),
+        **fields,
+    )
+
+
+def publish_target(
+    target_id: int,
+    token: str,
+    *,
+    worker: str = "",
+    config: Config | None = None,
+    connector_options: dict[str, Any] | None = None,
+) -> str:
+    """Publish one claimed target and record the outcome. Returns the attempt outcome.
+
+    Safe to call with a stale token: every write is conditioned on it and simply does nothing.
+    """
+    config = config or Config.from_settings()
+    target = (
+        PostTarget.objects.select_related("post", "post__organisation", "account")
+        .filter(pk=target_id, claim_token=token)
+        .first()
+    )
+    if target is None:
+        return "lost_claim"
+    account = target.account
+    now = timezone.now()
+    if account.status != SocialAccount.Status.CONNECTED:
+        _hold(target, token, _reconnect_message(account))
+        return PublishAttempt.Outcome.AUTH_EXPIRED
+    if account.is_rate_limited(now):
+        _mine(target_id, token).update(
+            status=Status.SCHEDULED, next_attempt_at=account.rate_limited_until, claim_token=""
+        )
+        return PublishAttempt.Outcome.RATE_LIMITED
+    from parvis.publishing.services import target_draft
+
+    draft = target_draft(target)
+    attempt = PublishAttempt.objects.create(
+        organisation_id=target.organisation_id, target=target, worker=worker[:200]
+    )
+    started = time.monotonic()
+    policy = HttpPolicy(timeout=config.http_timeout, connect_timeout=min(5.0, config.http_timeout))
+    options = {"policy": policy, **(connector_options or {})}
+    try:
+        connector = account.connector(http=_http_client(), **options)
+        if target.sent_since is not None:
+            found = connector.reconcile(draft, since=target.sent_since - RECONCILE_SLACK)
+            if found is not None:
+                _published(target, token, attempt, started, found, reconciled=True)
+                return PublishAttempt.Outcome.RECONCILED
+            since = target.sent_since
+        else:
+            since = timezone.now()
+            if not _mine(target_id, token).update(sent_since=since):
+                _finish_attempt(attempt, PublishAttempt.Outcome.ERROR, started, error="lost claim")
+                return "lost_claim"
+        result = connector.publish_and_confirm(draft, started_at=since - RECONCILE_SLACK)
+    except Unconfirmed as exc:
+        _finish_attempt(
+            attempt,
+            PublishAttempt.Outcome.UNCONFIRMED,
+            started,
+            error=repr(exc),
+            http_status=exc.status,
+        )
+        _mine(target_id, token).update(
+            status=Status.UNCONFIRMED,
+            next_attempt_at=timezone.now() + config.recheck,
+            claim_token="",
+            last_error=exc.user_message,
+            error_code=exc.code,
+        )
+        return PublishAttempt.Outcome.UNCONFIRMED
+    except RateLimited as exc:
+        _finish_attempt(
+            attempt,
+            PublishAttempt.Outcome.RATE_LIMITED,
+            started,
+            error=repr(exc),
+            http_status=exc.status,
+        )
+        account_record_error(account=account, error=exc)
+        _mine(target_id, token).update(
+            status=_waiting(target),
+            next_attempt_at=exc.retry_at,
+            claim_token="",
+            attempts=F("attempts") - 1,  # the network's pace, not a failure of ours
+            last_error=exc.user_message,
+            error_code=exc.code,
+        )
+        return PublishAttempt.Outcome.RATE_LIMITED
+    except AuthExpired as exc:
+        _finish_attempt(
+            attempt,
+            PublishAttempt.Outcome.AUTH_EXPIRED,
+            started,
+            error=repr(exc),
+            http_status=exc.status,
+        )
+        account_record_error(account=account, error=exc)  # status "reconnect", audited
+        _hold(target, token, exc.user_message, code=exc.code)
+        return PublishAttempt.Outcome.AUTH_EXPIRED
+    except Rejected as exc:
+        _finish_attempt(
+            attempt,
+            PublishAttempt.Outcome.REJECTED,
+            started,
+            error=repr(exc),
+            http_status=exc.status,
+        )
+        _fail(target, token, exc.user_message, exc.code)
+        return PublishAttempt.Outcome.REJECTED
+    except (Transient, ConnectorError, Exception) as exc:  # noqa: BLE001 - recorded, retried
+        outcome = (
+            PublishAttempt.Outcome.TRANSIENT
+            if isinstance(exc, ConnectorError)
+            else PublishAttempt.Outcome.ERROR
+        )
+        if not isinstance(exc, ConnectorError):
+            log.exception("publish crashed", extra={"target": target_id})
+        status = exc.status if isinstance(exc, ConnectorError) else None
+        _finish_attempt(attempt, outcome, started, error=repr(exc)[:2000], http_status=status)
+        message = exc.user_message if isinstance(exc, ConnectorError) else Transient().user_message
+        code = exc.code if isinstance(exc, ConnectorError) else "error"
+        if target.attempts >= config.max_attempts:
+            _fail(target, token, message, code)
+        else:
+            _mine(target_id, token).update(
+                status=_waiting(target),
+                next_attempt_at=timezone.now()
+                + timedelta(seconds=backoff(target.attempts, config)),
+                claim_token="",
+                last_error=message,
+                error_code=code,
+            )
+        return outcome
+    _published(target, token, attempt, started, result, reconciled=result.reconciled)
+    return (
+        PublishAttempt.Outcome.RECONCILED if result.reconciled else PublishAttempt.Outcome.PUBLISHED
+    )
+
+
+def _waiting(target: PostTarget) -> str:
+    """After a send, a retry must reconcile first: the target stays "unconfirmed"."""
+    return Status.UNCONFIRMED if target.sent_since is not None else Status.SCHEDULED
+
+
+def _published(
+    target: PostTarget,
+    token: str,
+    attempt: PublishAttempt,
+    started: float,
+    result: PublishResult,
+    *,
+    reconciled: bool,
+) -> None:
+    now = timezone.now()
+    # The remote id first, alone: if anything below fails, we still know the post is live.
+    updated = _mine(target.pk, token).update(
+        status=Status.PUBLISHED,
+        remote_id=result.remote_id,
+        remote_url=result.url,
+        first_comment_id=result.first_comment_id or "",
+        published_at=now,
+        claim_token="",
+        claimed_until=None,
+        last_error=result.first_comment_error and "first comment failed",
+        error_code="first_comment" if result.first_comment_error else "",
+    )
+    if not updated:
+        log.error("published without a claim", extra={"target": target.pk})
+    _finish_attempt(
+        attempt,
+        PublishAttempt.Outcome.RECONCILED if reconciled else PublishAttempt.Outcome.PUBLISHED,
+        started,
+        remote_id=result.remote_id,
+    )
+    post_refresh_status(target.post_id)
+
+
+def _fail(target: PostTarget, token: str, message: str, code: str) -> None:
+    if _mine(target.pk, token).update(
+        status=Status.FAILED,
+        claim_token="",
+        claimed_until=None,
+        last_error=message,
+        error_code=code,
+    ):
+        post = post_refresh_status(target.post_id)
+        notify(
+            organisation=post.organisation,
+            users=[post.author],
+            kind="failed",
+            message=f"{target.account}\u202f: {message}",
+            post=post,
+            email_subject=f"Parvis\u202f: {target.account}",
+        )
+
+
+def _reconnect_message(account: SocialAccount) -> str:
+    return AuthExpired(network=account.kind).user_message
+
+
+def _hold(target: PostTarget, token: str, message: str, code: str = "auth_expired") -> None:
+    """Keep the target (never lost) until its account is reconnected; tell the people."""
+    if _mine(target.pk, token).update(
+        status=Status.HELD,
+        claim_token="",
+        claimed_until=None,
+        last_error=message,
+        error_code=code,
+        attempts=F("attempts") - 1,
+    ):
+        post = post_refresh_status(target.post_id)
+        notify(
+            organisation=post.organisation,
+            users=[post.author, *managers_of(post.organisation)],
+            kind="reconnect",
+            message=f"{target.account}\u202f: {message}",
+            post=post,
+            email_subject=f"Parvis\u202f: {target.account}",
+        )
+
+
+def release_held(*, account: SocialAccount | None = None, now: datetime | None = None) -> int:
+    """Held targets whose account is connected again go back to the schedule (at once if
+    their time has passed). Called by the beat sweep and after a reconnection."""
+    now = now or timezone.now()
+    held = PostTarget.objects.filter(
+        status=Status.HELD, account__status=SocialAccount.Status.CONNECTED
+    )
+    if account is not None:
+        held = held.filter(account=account)
+    count = 0
+    for target in held.only("pk", "sent_since", "due_at"):
+        count += PostTarget.objects.filter(pk=target.pk, status=Status.HELD).update(
+            status=Status.UNCONFIRMED if target.sent_since else Status.SCHEDULED,
+            next_attempt_at=max(now, target.due_at or now),
+            last_error="",
+            error_code="",
+        )
+    return count
+
+
+def post_refresh_status(post_id: int) -> Post:
+    """Derive the post's status from its targets (one transaction, post row locked)."""
+    with transaction.atomic():
+        post: Post = Post.objects.select_for_update().select_related("organisation").get(pk=post_id)
+        states = set(post.targets.values_list("status", flat=True)) - {Status.CANCELLED}
+        new = post.status
+        if not states:
+            return post
+        if states <= {Status.PUBLISHED}:
+            new = Post.Status.PUBLISHED
+        elif states <= {Status.PUBLISHED, Status.FAILED}:
+            new = Post.Status.PARTIALLY_FAILED if Status.PUBLISHED in states else Post.Status.FAILED
+        elif states & {Status.PUBLISHING, Status.UNCONFIRMED, Status.PUBLISHED, Status.HELD}:
+            new = Post.Status.PUBLISHING
+        if new != post.status:
+            post.status = new
+            if new == Post.Status.PUBLISHED:
+                post.published_at = timezone.now()
+            post.save(update_fields=["status", "published_at"])
+            if new == Post.Status.PUBLISHED and post.recurrence:
+                from parvis.publishing.recurring import schedule_next_occurrence
+
+                schedule_next_occurrence(post)
+        return post
+
+
+def dispatch_batch(
+    *,
+    worker: str | None = None,
+    limit: int = 20,
+    target_ids: list[int] | None = None,
+    config: Config | None = None,
+    connector_options: dict[str, Any] | None = None,
+) -> dict[str, int]:
+    """Claim due targets and publish them one after the other (what a Celery task runs)."""
+    worker = worker or worker_name()
+    token, ids = claim_due(worker=worker, limit=limit, target_ids=target_ids, config=config)
+    outcomes: dict[str, int] = {}
+    for target_id in ids:
+        outcome = publish_target(
+            target_id, token, worker=worker, config=config, connector_options=connector_options
+        )
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def run_worker(
+    *,
+    worker: str | None = None,
+    concurrency: int = 8,
+    poll: float = 0.2,
+    stop: threading.Event | None = None,
+    config: Config | None = None,
+    on_idle: Callable[[], None] | None = None,
+) -> None:
+    """A long-running dispatcher: claims as many targets as it has free threads, publishes
+    them in parallel, and polls the database when idle. Used by ``bench publish``."""
+    worker = worker or worker_name()
+    stop = stop or threading.Event()
+    running: set[Future[str]] = set()
+
+    def _run(target_id: int, token: str) -> str:
+        try:
+            return publish_target(target_id, token, worker=worker, config=config)
+        finally:
+            close_old_connections()
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        while not stop.is_set():
+            running = {f for f in running if not f.done()}
+            free = concurrency - len(running)
+            ids: list[int] = []
+            if free > 0:
+                token, ids = claim_due(worker=worker, limit=free, config=config)
+                running.update(pool.submit(_run, target_id, token) for target_id in ids)
+            if not ids:
+                if on_idle is not None:
+                    on_idle()
+                stop.wait(poll)

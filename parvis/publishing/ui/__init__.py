@@ -1,0 +1,1 @@
+"""The publishing pages: composer, post detail, calendar, approvals, media library, queue."""

@@ -1,0 +1,120 @@
+"""The media library: upload (checked and measured at once), alternative text, removal,
+the file itself for members, and the signed public address networks download from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parvis.accounts.access import OrgRequest, org_view
+from parvis.accounts.roles import Role
+from parvis.core.scoping import get_scoped_or_404
+from parvis.publishing.models import MediaAsset
+from parvis.publishing.ui.actions import media_alt_text_set, media_delete, media_upload
+from parvis.publishing.ui.common import actor_of
+from parvis.publishing.ui.forms import AltTextForm, MediaUploadForm
+from parvis.publishing.ui.mediafiles import MediaRejected
+from parvis.publishing.ui.signing import media_id_from_token, unreachable_from_outside
+
+
+@require_http_methods(["GET", "POST"])
+@org_view(Role.VIEWER)
+def library(request: OrgRequest) -> HttpResponse:
+    can_upload = request.membership.can(Role.CONTRIBUTOR)
+    form = MediaUploadForm()
+    status = 200
+    if request.method == "POST":
+        if not can_upload:
+            return HttpResponse(status=403)
+        form = MediaUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                asset, measured = media_upload(
+                    actor=actor_of(request),
+                    upload=form.cleaned_data["file"],
+                    alt_text=form.cleaned_data["alt_text"],
+                )
+            except MediaRejected as error:
+                form.add_error("file", str(error))
+                status = 400
+            else:
+                messages.success(request, measured.rendition_note or _("File added."))
+                return redirect("posts:media", org=request.organisation.slug)
+        else:
+            status = 400
+    assets = MediaAsset.objects.for_organisation(request.organisation).order_by("-created_at")
+    return render(
+        request,
+        "publishing/ui/media.html",
+        {
+            "form": form,
+            "assets": assets,
+            "can_upload": can_upload,
+            "public_base_url": settings.PUBLIC_BASE_URL,
+            "unreachable": unreachable_from_outside(settings.PUBLIC_BASE_URL),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@org_view(Role.CONTRIBUTOR)
+def alt_text(request: OrgRequest, media_id: int) -> HttpResponse:
+    asset = get_scoped_or_404(MediaAsset, request.organisation, pk=media_id)
+    form = AltTextForm(request.POST)
+    if form.is_valid():
+        media_alt_text_set(
+            actor=actor_of(request), asset=asset, alt_text=form.cleaned_data["alt_text"]
+        )
+        messages.success(request, _("Alternative text saved."))
+    return redirect("posts:media", org=request.organisation.slug)
+
+
+@require_POST
+@org_view(Role.CONTRIBUTOR)
+def delete(request: OrgRequest, media_id: int) -> HttpResponse:
+    asset = get_scoped_or_404(MediaAsset, request.organisation, pk=media_id)
+    if asset.posts.exclude(status__in=["draft", "cancelled", "published"]).exists():
+        messages.error(request, _("A planned post uses this file: remove it from the post first."))
+    else:
+        media_delete(actor=actor_of(request), asset=asset)
+        messages.success(request, _("File removed."))
+    return redirect("posts:media", org=request.organisation.slug)
+
+
+def _serve(asset: MediaAsset) -> FileResponse:
+    try:
+        handle = asset.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("file missing") from None
+    response = FileResponse(handle, content_type=asset.mime)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@org_view(Role.VIEWER)
+def media_file(request: OrgRequest, media_id: int) -> HttpResponse:
+    response = _serve(get_scoped_or_404(MediaAsset, request.organisation, pk=media_id))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response  # type: ignore[return-value] # a streaming response is fine for Django
+
+
+@require_GET
+def media_public(request: HttpRequest, token: str) -> HttpResponseBase:
+    """For Instagram and Facebook, which download media by URL: the signature is the key."""
+    media_id = media_id_from_token(token, now=timezone.now())
+    if media_id is None:
+        raise Http404("expired or invalid link")
+    try:
+        asset = MediaAsset.objects.get(pk=media_id)
+    except MediaAsset.DoesNotExist:
+        raise Http404("no such media") from None
+    response = _serve(asset)
+    response["Cache-Control"] = "private, no-store"
+    return response

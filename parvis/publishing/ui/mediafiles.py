@@ -1,0 +1,221 @@
+"""Uploaded pictures and videos: recognise, measure, refuse clearly, and make a lighter copy.
+
+Images are opened with Pillow (type from the content, never from the file name). Videos are
+MP4/QuickTime only: their duration and size are read from the ``mvhd`` and ``tkhd`` boxes of the
+file itself, so no ffmpeg is needed; another video container is refused with a message.
+Messages are translated (``gettext``) because they are shown at the moment of the upload.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MB = 1024 * 1024
+IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+MAX_IMAGE_BYTES = 30 * MB
+MIN_IMAGE_SIDE = 200
+MAX_IMAGE_SIDE = 12_000
+MAX_VIDEO_BYTES = 512 * MB
+MAX_VIDEO_SECONDS = 60 * 60
+# A copy every network accepts (Bluesky's 2,000,000 bytes is the strictest image limit).
+RENDITION_MAX_BYTES = 1_900_000
+RENDITION_LONG_SIDE = 2048
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE  # refuse decompression bombs
+
+
+class MediaRejected(ValueError):
+    """The file cannot be used; the message says why and what to do, in the user's language."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    mime: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    rendition: bytes | None = None  # a lighter JPEG to store instead of the original
+    rendition_note: str = ""
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}".replace(".", ",")
+
+
+def measure(handle: BinaryIO, size: int) -> Measured:
+    """Recognise and check one upload; raise :class:`MediaRejected` with the reason."""
+    head = handle.read(16)
+    handle.seek(0)
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        return _measure_video(handle, size)
+    return _measure_image(handle, size)
+
+
+def _measure_image(handle: BinaryIO, size: int) -> Measured:
+    if size > MAX_IMAGE_BYTES:
+        raise MediaRejected(
+            _("This image weighs %(size)s MB, %(max)s MB at most: compress it first.")
+            % {"size": _mb(size), "max": _mb(MAX_IMAGE_BYTES)}
+        )
+    try:
+        with Image.open(handle) as probe:
+            kind = probe.format or ""
+            width, height = probe.size
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise MediaRejected(
+            _(
+                "This file is neither a picture Parvis can read (JPEG, PNG, GIF, WebP) nor an MP4 "
+                "video: convert it first."
+            )
+        ) from None
+    mime = IMAGE_TYPES.get(kind)
+    if mime is None:
+        raise MediaRejected(
+            _("Pictures in %(format)s are not accepted: convert it to JPEG or PNG.")
+            % {"format": kind or "?"}
+        )
+    if min(width, height) < MIN_IMAGE_SIDE:
+        raise MediaRejected(
+            _("This image is %(w)s×%(h)s px, too small to look sharp: use at least %(min)s px.")
+            % {"w": width, "h": height, "min": MIN_IMAGE_SIDE}
+        )
+    if max(width, height) > MAX_IMAGE_SIDE:
+        raise MediaRejected(
+            _("This image is %(w)s×%(h)s px, %(max)s px at most: reduce it first.")
+            % {"w": width, "h": height, "max": MAX_IMAGE_SIDE}
+        )
+    measured = Measured(mime=mime, size=size, width=width, height=height)
+    too_heavy = size > RENDITION_MAX_BYTES or max(width, height) > RENDITION_LONG_SIDE
+    if mime == "image/gif" or not too_heavy:
+        return measured
+    handle.seek(0)
+    data, rw, rh = make_rendition(handle)
+    return Measured(
+        mime="image/jpeg",
+        size=len(data),
+        width=rw,
+        height=rh,
+        rendition=data,
+        rendition_note=_(
+            "Parvis made a lighter copy (%(w)s×%(h)s px JPEG, %(size)s MB) that every network "
+            "accepts."
+        )
+        % {"w": rw, "h": rh, "size": _mb(len(data))},
+    )
+
+
+def make_rendition(
+    handle: BinaryIO, *, long_side: int = RENDITION_LONG_SIDE, max_bytes: int = RENDITION_MAX_BYTES
+) -> tuple[bytes, int, int]:
+    """A JPEG no larger than ``long_side`` px and ``max_bytes``, upright (EXIF orientation
+    applied) and without metadata (no GPS position leaves with the picture)."""
+    with Image.open(handle) as original:
+        picture = ImageOps.exif_transpose(original) or original
+        picture = picture.convert("RGB")
+        picture.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
+    quality = 88
+    while True:
+        out = io.BytesIO()
+        picture.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+        if out.tell() <= max_bytes or quality <= 40:
+            if out.tell() > max_bytes:  # still too heavy: smaller, then try again
+                picture.thumbnail((picture.width * 3 // 4, picture.height * 3 // 4))
+                quality = 80
+                continue
+            return out.getvalue(), picture.width, picture.height
+        quality -= 8
+
+
+# --- MP4 / QuickTime ------------------------------------------------------------------------
+
+
+def _boxes(handle: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the boxes between ``start`` and ``end``."""
+    found = []
+    offset = start
+    while offset + 8 <= end:
+        handle.seek(offset)
+        header = handle.read(8)
+        if len(header) < 8:
+            break
+        box_size, kind = struct.unpack(">I4s", header)
+        payload = offset + 8
+        if box_size == 1:
+            large = handle.read(8)
+            if len(large) < 8:
+                break
+            box_size = struct.unpack(">Q", large)[0]
+            payload = offset + 16
+        elif box_size == 0:
+            box_size = end - offset
+        if box_size < payload - offset:
+            break
+        found.append((kind, payload, min(offset + box_size, end)))
+        offset += box_size
+    return found
+
+
+def read_mp4(handle: BinaryIO, size: int) -> tuple[float, int | None, int | None]:
+    """Duration (seconds) from ``moov/mvhd`` and the video size from the first ``tkhd`` with
+    one. Raises ValueError when the file has no readable ``moov``."""
+    moov = next((b for b in _boxes(handle, 0, size) if b[0] == b"moov"), None)
+    if moov is None:
+        raise ValueError("no moov box")
+    duration: float | None = None
+    width = height = None
+    for kind, start, end in _boxes(handle, moov[1], moov[2]):
+        if kind == b"mvhd":
+            handle.seek(start)
+            version = handle.read(1)[0]
+            handle.read(3)
+            if version == 1:
+                handle.read(16)
+                scale, length = struct.unpack(">IQ", handle.read(12))
+            else:
+                handle.read(8)
+                scale, length = struct.unpack(">II", handle.read(8))
+            duration = length / scale if scale else None
+        elif kind == b"trak" and width is None:
+            for inner, istart, _iend in _boxes(handle, start, end):
+                if inner != b"tkhd":
+                    continue
+                handle.seek(istart)
+                version = handle.read(1)[0]
+                skip = 3 + (32 if version == 1 else 20) + 8 + 8 + 36
+                handle.read(skip)
+                w, h = struct.unpack(">II", handle.read(8))
+                if w and h:
+                    width, height = w >> 16, h >> 16
+    if duration is None:
+        raise ValueError("no mvhd box")
+    return duration, width, height
+
+
+def _measure_video(handle: BinaryIO, size: int) -> Measured:
+    handle.seek(8)
+    brand = handle.read(4)
+    mime = "video/quicktime" if brand == b"qt  " else "video/mp4"
+    if size > MAX_VIDEO_BYTES:
+        raise MediaRejected(
+            _("This video weighs %(size)s MB, %(max)s MB at most: compress or shorten it.")
+            % {"size": _mb(size), "max": _mb(MAX_VIDEO_BYTES)}
+        )
+    try:
+        duration, width, height = read_mp4(handle, size)
+    except (ValueError, struct.error, IndexError):
+        raise MediaRejected(
+            _("Parvis cannot read this video's length: export it again as MP4 (H.264).")
+        ) from None
+    if duration > MAX_VIDEO_SECONDS:
+        raise MediaRejected(
+            _("This video lasts %(minutes)s minutes, 60 at most: shorten it.")
+            % {"minutes": int(duration // 60)}
+        )
+    return Measured(mime=mime, size=size, width=width, height=height, duration=duration)

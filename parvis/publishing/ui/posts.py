@@ -1,0 +1,116 @@
+"""The posts list and one post's page: per-account status, attempts, history, discussion,
+and the actions that follow a failure (edit and retry) or a change of mind (cancel)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from parvis.accounts.access import OrgRequest, org_view
+from parvis.accounts.roles import Role
+from parvis.core.scoping import get_scoped_or_404
+from parvis.publishing import selectors, services
+from parvis.publishing.models import Post, PostTarget
+from parvis.publishing.services import PublishingError
+from parvis.publishing.ui.common import actor_of
+from parvis.publishing.ui.forms import CommentForm
+from parvis.publishing.ui.history import revision_views
+
+FILTERS = {
+    "drafts": [Post.Status.DRAFT],
+    "planned": [
+        Post.Status.PENDING_APPROVAL,
+        Post.Status.APPROVED,
+        Post.Status.SCHEDULED,
+        Post.Status.PUBLISHING,
+    ],
+    "published": [Post.Status.PUBLISHED],
+    "failed": [Post.Status.FAILED, Post.Status.PARTIALLY_FAILED],
+}
+
+
+@require_GET
+@org_view(Role.VIEWER)
+def post_list(request: OrgRequest) -> HttpResponse:
+    show = request.GET.get("show", "")
+    posts = selectors.posts_of(request.organisation)
+    if show in FILTERS:
+        posts = posts.filter(status__in=FILTERS[show])
+    return render(
+        request,
+        "publishing/ui/list.html",
+        {"posts": posts.select_related("author")[:200], "show": show, "filters": list(FILTERS)},
+    )
+
+
+@require_GET
+@org_view(Role.VIEWER)
+def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
+    post = get_scoped_or_404(Post, request.organisation, pk=post_id)
+    targets = list(post.targets.select_related("account"))
+    membership = request.membership
+    can_edit = membership.can(Role.MANAGER) or (
+        membership.can(Role.CONTRIBUTOR) and post.author_id == request.user.pk
+    )
+    context = {
+        "post": post,
+        "targets": targets,
+        "retryable": any(
+            t.status in {PostTarget.Status.FAILED, PostTarget.Status.HELD} for t in targets
+        ),
+        "attempts": selectors.attempts_of(post).select_related("target__account")[:50],
+        "history": revision_views(list(post.revisions.select_related("author"))),
+        "comments": post.comments.select_related("author"),
+        "comment_form": CommentForm(),
+        "can_edit": can_edit and post.is_editable,
+        "can_cancel": can_edit
+        and post.status not in {Post.Status.CANCELLED, Post.Status.PUBLISHED},
+        "can_comment": membership.can(Role.CONTRIBUTOR),
+        "can_approve": membership.can(Role.MANAGER) and post.status == Post.Status.PENDING_APPROVAL,
+    }
+    return render(request, "publishing/ui/detail.html", context)
+
+
+def _back(request: OrgRequest, post: Post) -> HttpResponse:
+    return redirect("posts:detail", org=request.organisation.slug, post_id=post.pk)
+
+
+@require_POST
+@org_view(Role.CONTRIBUTOR)
+def post_retry(request: OrgRequest, post_id: int) -> HttpResponse:
+    post = get_scoped_or_404(Post, request.organisation, pk=post_id)
+    try:
+        services.post_retry(actor=actor_of(request), post=post)
+    except PublishingError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Publishing again now."))
+    return _back(request, post)
+
+
+@require_POST
+@org_view(Role.CONTRIBUTOR)
+def post_cancel(request: OrgRequest, post_id: int) -> HttpResponse:
+    post = get_scoped_or_404(Post, request.organisation, pk=post_id)
+    services.post_cancel(actor=actor_of(request), post=post)
+    return _back(request, post)
+
+
+@require_POST
+@org_view(Role.CONTRIBUTOR)
+def post_comment(request: OrgRequest, post_id: int) -> HttpResponse:
+    post = get_scoped_or_404(Post, request.organisation, pk=post_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_comment_add(
+                actor=actor_of(request), post=post, body=form.cleaned_data["body"]
+            )
+        except PublishingError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return _back(request, post)

@@ -1,0 +1,377 @@
+"""Workflows of the strategy co-pilot: the diagnostic, the plan, the week, the alignment score.
+
+Every function is keyword-only, checks the caller's role and writes the audit log for what a
+person does. The engine computes; these functions store what it computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parvis.accounts.roles import Role, at_least
+from parvis.core.audit import audit_record
+from parvis.strategy import engine, selectors
+from parvis.strategy.models import (
+    AlignmentSnapshot,
+    Diagnostic,
+    Plan,
+    RoutineTask,
+    WeeklyRoutine,
+    week_code,
+)
+
+if TYPE_CHECKING:
+    from parvis.accounts.models import ApiKey, Membership, Organisation, User
+    from parvis.core.api_auth import OrgAccess
+    from parvis.publishing.models import Post
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a member (pages, session API) or an organisation API key."""
+
+    organisation: Organisation
+    role: str
+    user: User | None = None
+    api_key: ApiKey | None = None
+
+    @classmethod
+    def of(cls, membership: Membership) -> Actor:
+        return cls(membership.organisation, membership.role, membership.user)
+
+    @classmethod
+    def of_access(cls, access: OrgAccess) -> Actor:
+        return cls(access.organisation, access.role, access.user, access.api_key)
+
+    def can(self, minimum: str) -> bool:
+        return at_least(self.role, minimum)
+
+    def require(self, minimum: str) -> None:
+        if not self.can(minimum):
+            raise PermissionDenied(_("Your role does not allow this."))
+
+    def audit(self, action: str, target: Any, **data: Any) -> None:
+        audit_record(
+            action=action,
+            organisation=self.organisation,
+            actor=self.user,
+            api_key=self.api_key,
+            target=target,
+            **data,
+        )
+
+
+def _own(actor: Actor, row: Diagnostic | Plan | RoutineTask) -> None:
+    if row.organisation_id != actor.organisation.pk:
+        raise PermissionDenied(_("This belongs to another organisation."))
+
+
+# --- diagnostic -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def diagnostic_start(*, actor: Actor, now: datetime | None = None) -> Diagnostic:
+    """The diagnostic to fill: the one in progress, else a new one.
+
+    A new run (the quarterly review) starts from the previous answers, so the leader only
+    changes what changed.
+    """
+    actor.require(Role.MANAGER)
+    existing = selectors.diagnostic_in_progress(actor.organisation)
+    if existing is not None:
+        return existing
+    now = now or timezone.now()
+    previous = selectors.latest_result(actor.organisation)
+    diagnostic = Diagnostic.objects.create(
+        organisation=actor.organisation,
+        answers=dict(previous.answers) if previous else {},
+        started_by=actor.user,
+        started_at=now,
+        updated_at=now,
+    )
+    actor.audit("diagnostic.started", diagnostic, retake=previous is not None)
+    return diagnostic
+
+
+@transaction.atomic
+def diagnostic_save(
+    *,
+    actor: Actor,
+    diagnostic: Diagnostic,
+    answers: Mapping[str, object],
+    now: datetime | None = None,
+) -> dict[str, str]:
+    """Merge ``answers`` into the diagnostic; return the engine's French errors.
+
+    Acceptable answers are kept even when others in the same batch are not (a step is never
+    lost); ``None`` clears an answer. A completed diagnostic is history and never changes.
+    """
+    actor.require(Role.MANAGER)
+    _own(actor, diagnostic)
+    if diagnostic.is_complete:
+        raise ValidationError(_("This diagnostic is completed; start a new one to change it."))
+    errors = engine.validate_answers(answers)
+    merged = dict(diagnostic.answers)
+    for question_id, value in answers.items():
+        if question_id in errors:
+            continue
+        if value is None:
+            merged.pop(question_id, None)
+        else:
+            merged[question_id] = value
+    if merged != diagnostic.answers:
+        diagnostic.answers = merged
+        diagnostic.updated_at = now or timezone.now()
+        diagnostic.save(update_fields=["answers", "updated_at"])
+    return errors
+
+
+@transaction.atomic
+def diagnostic_complete(
+    *, actor: Actor, diagnostic: Diagnostic, now: datetime | None = None
+) -> Plan:
+    """Score, place and plan; the new plan becomes the organisation's current one.
+
+    Raises ``engine.IncompleteDiagnosticError`` (with the French messages per question) when
+    the answers are not complete and valid.
+    """
+    actor.require(Role.MANAGER)
+    _own(actor, diagnostic)
+    if diagnostic.is_complete:
+        raise ValidationError(_("This diagnostic is already completed."))
+    now = now or timezone.now()
+    profile = engine.profile_from_answers(diagnostic.answers)
+    maturity = engine.score_maturity(profile)
+    diagnostic.results = {
+        "maturity": engine.to_jsonable(maturity),
+        "placement": engine.to_jsonable(engine.place_company(profile)),
+    }
+    diagnostic.completed_at = now
+    diagnostic.save(update_fields=["results", "completed_at"])
+    actor.audit("diagnostic.completed", diagnostic, overall=maturity.overall)
+    plan = _plan_create(diagnostic=diagnostic, profile=profile, now=now)
+    actor.audit("plan.created", plan, minutes=plan.minutes_per_week)
+    alignment_request(organisation=actor.organisation)
+    return plan
+
+
+def _plan_create(*, diagnostic: Diagnostic, profile: engine.CompanyProfile, now: datetime) -> Plan:
+    Plan.objects.for_organisation(diagnostic.organisation).filter(is_current=True).update(
+        is_current=False
+    )
+    return Plan.objects.create(
+        organisation=diagnostic.organisation,
+        diagnostic=diagnostic,
+        data=engine.to_jsonable(engine.build_plan(profile)),
+        minutes_per_week=profile.minutes_per_week,
+        created_at=now,
+        is_current=True,
+        is_demo=diagnostic.is_demo,
+    )
+
+
+# --- plan and routine -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AcceptOutcome:
+    plan: Plan
+    slots_created: int
+
+
+@transaction.atomic
+def plan_accept(*, actor: Actor, plan: Plan, now: datetime | None = None) -> AcceptOutcome:
+    """Adopt the plan: its publishing slots become recurring slots of the publishing queue.
+
+    Safe to repeat: a slot that already exists (same day, time and account) is not doubled.
+    """
+    actor.require(Role.MANAGER)
+    _own(actor, plan)
+    now = now or timezone.now()
+    week = week_code(timezone.localtime(now, actor.organisation.tzinfo).date())
+    routine = engine.build_routine(
+        selectors.engine_plan(plan), minutes_available=plan.minutes_per_week, week=week
+    )
+    created = _queue_slots_create(actor=actor, slots=routine.queue_slots)
+    if plan.accepted_at is None:
+        plan.accepted_at = now
+        plan.accepted_by = actor.user
+        plan.save(update_fields=["accepted_at", "accepted_by"])
+    actor.audit("plan.accepted", plan, queue_slots=created)
+    return AcceptOutcome(plan, created)
+
+
+def _queue_slots_create(*, actor: Actor, slots: tuple[engine.QueueSlot, ...]) -> int:
+    """Create the publishing queue's recurring slots through the publishing services."""
+    from parvis.networks.models import SocialAccount
+    from parvis.publishing.models import QueueSlot
+    from parvis.publishing.services import Actor as PublishingActor
+    from parvis.publishing.services import queue_slot_add
+
+    publisher = PublishingActor(actor.organisation, actor.role, actor.user, actor.api_key)
+    created = 0
+    for slot in slots:
+        # The organisation's first account on that network; none yet: a slot for any account.
+        account = (
+            SocialAccount.objects.for_organisation(actor.organisation)
+            .filter(kind=slot.network.value)
+            .first()
+        )
+        exists = (
+            QueueSlot.objects.for_organisation(actor.organisation)
+            .filter(weekday=slot.weekday, local_time=slot.at, account=account)
+            .exists()
+        )
+        if not exists:
+            queue_slot_add(
+                actor=publisher, weekday=slot.weekday, local_time=slot.at, account=account
+            )
+            created += 1
+    return created
+
+
+def routine_ensure(*, plan: Plan, week: int) -> WeeklyRoutine:
+    """The stored routine of ``week`` for ``plan``, built by the engine the first time.
+
+    No permission check: it only stores what the engine deterministically derives from the plan
+    (any member who may see the plan may see its week). Safe under concurrent calls.
+    """
+    existing = selectors.routine_of_week(plan, week)
+    if existing is not None:
+        return existing
+    built = engine.build_routine(
+        selectors.engine_plan(plan), minutes_available=plan.minutes_per_week, week=week
+    )
+    try:
+        with transaction.atomic():
+            routine = WeeklyRoutine.objects.create(
+                organisation=plan.organisation,
+                plan=plan,
+                week=week,
+                minutes_available=built.minutes_available,
+                trimmed=[engine.to_jsonable(s) for s in built.trimmed],
+            )
+            RoutineTask.objects.bulk_create([_task_row(routine, task) for task in built.tasks])
+    except IntegrityError:
+        # Another request stored the same week first; theirs is identical.
+        return WeeklyRoutine.objects.get(plan=plan, week=week)
+    return routine
+
+
+def _task_row(routine: WeeklyRoutine, task: engine.RoutineTask) -> RoutineTask:
+    return RoutineTask(
+        organisation=routine.organisation,
+        routine=routine,
+        key=task.id,
+        kind=task.kind.value,
+        weekday=task.weekday,
+        at=task.at,
+        minutes=task.minutes,
+        title=task.title[:300],
+        gain=engine.to_jsonable(task.gain),
+        network=task.network.value if task.network else "",
+        category=task.category.value if task.category else "",
+        objective=task.objective.value if task.objective else "",
+        idea=task.idea.text if task.idea else "",
+    )
+
+
+@transaction.atomic
+def task_set_done(
+    *, actor: Actor, task: RoutineTask, done: bool = True, now: datetime | None = None
+) -> RoutineTask:
+    """Tick (or untick) a task of the week."""
+    actor.require(Role.CONTRIBUTOR)
+    _own(actor, task)
+    if done == task.is_done:
+        return task
+    task.done_at = (now or timezone.now()) if done else None
+    task.done_by = actor.user if done else None
+    task.save(update_fields=["done_at", "done_by"])
+    actor.audit("routine_task.done" if done else "routine_task.undone", task)
+    return task
+
+
+@transaction.atomic
+def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = None) -> Post:
+    """A draft post written from the task's idea, on the organisation's accounts of the task's
+    network, with the task's content category. Repeating returns the same draft."""
+    from parvis.networks.models import SocialAccount
+    from parvis.publishing.services import Actor as PublishingActor
+    from parvis.publishing.services import post_create
+
+    actor.require(Role.CONTRIBUTOR)
+    _own(actor, task)
+    if task.kind != RoutineTask.Kind.PUBLISH or not task.idea:
+        raise ValidationError(_("This task has no content idea."))
+    if task.post is not None:
+        return task.post
+    account_ids = list(
+        SocialAccount.objects.for_organisation(actor.organisation)
+        .filter(kind=task.network)
+        .values_list("pk", flat=True)
+    )
+    post = post_create(
+        actor=PublishingActor(actor.organisation, actor.role, actor.user, actor.api_key),
+        body=task.idea,
+        account_ids=account_ids,
+        category=task.category,
+        now=now,
+    )
+    task.post = post
+    task.save(update_fields=["post"])
+    actor.audit("routine_task.drafted", task, post_id=post.pk)
+    return post
+
+
+# --- alignment ------------------------------------------------------------------------------
+
+
+def alignment_recompute(
+    *, organisation: Organisation, now: datetime | None = None
+) -> AlignmentSnapshot | None:
+    """Measure what the organisation did and score it against its current plan.
+
+    Keeps at most one snapshot a day (the day's latest value); ``None`` without a plan. Safe to
+    run twice.
+    """
+    plan = selectors.current_plan(organisation)
+    if plan is None:
+        return None
+    now = now or timezone.now()
+    weeks = selectors.alignment_window_weeks(plan, now)
+    activity = selectors.observed_activity(organisation, weeks=weeks, now=now)
+    result = engine.alignment_score(selectors.engine_plan(plan), activity)
+    values = {
+        "plan": plan,
+        "computed_at": now,
+        "score": result.score,
+        "components": engine.to_jsonable(result.components),
+        "changes": engine.to_jsonable(result.changes),
+        "observed": selectors.observed_json(activity),
+        "is_demo": organisation.is_demo,
+    }
+    day = timezone.localtime(now, organisation.tzinfo).date()
+    snapshot, _created = AlignmentSnapshot.objects.update_or_create(
+        organisation=organisation, day=day, defaults=values
+    )
+    return snapshot
+
+
+def alignment_request(*, organisation: Organisation) -> None:
+    """Recompute the alignment score in the background once the current transaction commits.
+
+    Publishing and the inbox may call this after a post goes live or a reply is sent.
+    """
+    from parvis.strategy.tasks import recompute_alignment_one
+
+    organisation_id = organisation.pk
+    transaction.on_commit(lambda: recompute_alignment_one.delay(organisation_id))

@@ -1,0 +1,184 @@
+"""The real path against the spec-validating X fake behind the fault proxy: read mentions by
+polling, answer from Parvis, and the network gets the reply exactly once, even after a timeout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from parvis.inbox.models import Conversation, IngestCursor, Message, Reply, ReplyAttempt
+from parvis.inbox.polling import account_poll, backfill_run, backfill_start
+from parvis.inbox.services import reply_create, reply_resend, reply_send
+from parvis.networks.base import Connector
+from parvis.networks.contracts import AppCredentials
+from parvis.networks.models import SocialAccount
+from parvis.networks.x.connector import XConnector
+from tests.conftest import Cast
+from tests.networks.contract import TEST_POLICY
+from tests.peers.faultproxy import Fault, FaultProxy
+from tests.peers.x_fake import XFake
+
+pytestmark = pytest.mark.peer
+
+
+class Peer:
+    def __init__(self, cast: Cast, fake: XFake, proxy: FaultProxy) -> None:
+        self.fake, self.proxy = fake, proxy
+        issued = fake.issue_tokens()
+        self.account = SocialAccount.objects.create(
+            organisation=cast.org,
+            kind="x",
+            remote_id=fake.me,
+            handle="parvis_test",
+            api_base_url=proxy.url,
+            access_token=issued["access_token"],
+            refresh_token=issued["refresh_token"],
+            token_expires_at=datetime.now(UTC) + timedelta(seconds=issued["expires_in"]),
+        )
+
+    def connector(self) -> Connector:
+        return self.account.connector(
+            policy=TEST_POLICY,
+            sleep=lambda seconds: None,
+            app=AppCredentials(XFake.client_id, XFake.client_secret),
+        )
+
+    def replies_on_x(self, parent: str) -> list[str]:
+        return [p.text for p in self.fake.own_posts() if p.replied_to == parent]
+
+
+@pytest.fixture
+def peer(cast: Cast, x_fake: XFake, fault_proxy_factory: Any) -> Peer:
+    return Peer(cast, x_fake, fault_proxy_factory(x_fake.url))
+
+
+def test_poll_reads_mentions_once_and_threads_follow_ups(cast: Cast, peer: Peer) -> None:
+    first = peer.fake.add_mention("client_fidele", "@parvis_test ma commande n'est pas arrivée !")
+    assert account_poll(account=peer.account, connector=peer.connector()).stored == 1
+    assert account_poll(account=peer.account, connector=peer.connector()).stored == 0
+    ours = peer.fake.add_mention("parvis_test", "Nous regardons.", in_reply_to=first)
+    peer.fake.add_mention("client_fidele", "@parvis_test merci, j'attends", in_reply_to=ours)
+    account_poll(account=peer.account, connector=peer.connector())
+    conversation = Conversation.objects.get(account=peer.account)
+    assert conversation.message_count == 2
+    assert conversation.intent == "complaint"
+    cursor = IngestCursor.objects.get(account=peer.account, kind="mention")
+    assert cursor.last_polled_at is not None and cursor.last_error == ""
+
+
+def test_reply_reaches_x_exactly_once(cast: Cast, peer: Peer) -> None:
+    mention = peer.fake.add_mention("client_fidele", "@parvis_test vous êtes ouverts samedi ?")
+    account_poll(account=peer.account, connector=peer.connector())
+    conversation = Conversation.objects.get(account=peer.account)
+    reply = reply_create(
+        membership=cast.bob_membership, conversation=conversation, text="Oui, de 9 h à 12 h !"
+    )
+    sent = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert sent is not None and sent.status == Reply.Status.SENT and sent.remote_id
+    assert reply_send(reply_id=reply.pk, connector=peer.connector()) is None  # run twice
+    assert peer.replies_on_x(mention) == ["Oui, de 9 h à 12 h !"]
+    conversation.refresh_from_db()
+    assert conversation.first_responder == cast.bob and conversation.awaiting_since is None
+    assert Message.objects.get(direction="out").remote_id == sent.remote_id
+
+
+def test_a_timeout_after_sending_never_doubles_the_reply(cast: Cast, peer: Peer) -> None:
+    mention = peer.fake.add_mention("client_fidele", "@parvis_test un devis pour une table ?")
+    account_poll(account=peer.account, connector=peer.connector())
+    conversation = Conversation.objects.get(account=peer.account)
+    reply = reply_create(
+        membership=cast.alice_membership, conversation=conversation, text="Avec plaisir !"
+    )
+    peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
+    sent = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert sent is not None and sent.status == Reply.Status.UNCONFIRMED
+    assert sent.error  # the reason is shown in the reply box
+    # Nothing re-sends it by itself: the task and a second run leave it alone.
+    assert reply_send(reply_id=reply.pk, connector=peer.connector()) is None
+    assert peer.replies_on_x(mention) == ["Avec plaisir !"]
+    assert ReplyAttempt.objects.get(reply=reply).outcome == "unconfirmed"
+
+
+def test_a_refusal_stays_with_the_networks_reason(cast: Cast, peer: Peer) -> None:
+    peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
+    account_poll(account=peer.account, connector=peer.connector())
+    conversation = Conversation.objects.get(account=peer.account)
+    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="x")
+    body = {"title": "Forbidden", "detail": "You are not allowed to reply.", "status": 403}
+    peer.proxy.inject(Fault.json(403, body), method="POST", path="/2/tweets")
+    sent = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert sent is not None and sent.status == Reply.Status.FAILED
+    assert "not allowed" in sent.error
+    # A person may try again: now it goes through, once.
+    reply_resend(membership=cast.alice_membership, reply=sent)
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert again is not None and again.status == Reply.Status.SENT
+    assert len(peer.fake.own_posts()) == 1
+
+
+def test_garbage_from_the_network_is_recorded_and_the_next_poll_recovers(
+    cast: Cast, peer: Peer
+) -> None:
+    peer.fake.add_mention("client_fidele", "@parvis_test bonjour")
+    peer.proxy.inject(Fault.html(502), times=10, method="GET", path="/mentions")
+    result = account_poll(account=peer.account, connector=peer.connector())
+    assert result.error and result.stored == 0
+    peer.account.refresh_from_db()
+    assert peer.account.last_error
+    peer.proxy.clear()
+    assert account_poll(account=peer.account, connector=peer.connector()).stored == 1
+
+
+def test_backfill_reads_history_with_progress(cast: Cast, peer: Peer) -> None:
+    for n in range(12):
+        peer.fake.add_mention(f"client{n}", f"@parvis_test question {n} ?")
+    from django.db import transaction
+
+    with transaction.atomic():
+        job = backfill_start(account=peer.account)
+    job = backfill_run(job_id=job.pk, connector=peer.connector(), max_pages=1)
+    assert job.status == "running" and 0 <= job.progress < 100
+    assert job.items_stored >= 5
+    while job.status == "running":
+        job = backfill_run(job_id=job.pk, connector=peer.connector(), max_pages=1)
+    assert job.status == "done" and job.progress == 100
+    assert Message.objects.filter(account=peer.account).count() == 12
+    assert isinstance(peer.connector(), XConnector)
+
+
+def test_a_passing_failure_is_retried_later_by_the_task(
+    cast: Cast, peer: Peer, django_capture_on_commit_callbacks: Any
+) -> None:
+    peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
+    account_poll(account=peer.account, connector=peer.connector())
+    conversation = Conversation.objects.get(account=peer.account)
+    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="Oui")
+    peer.proxy.inject(Fault.server_error(503), times=5, method="POST", path="/2/tweets")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sent = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert sent is not None and sent.status == Reply.Status.RETRY
+    assert sent.next_attempt_at is not None and sent.error
+    assert len(callbacks) == 1  # the inbox.reply_send task, after commit
+    peer.proxy.clear()
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert again is not None and again.status == Reply.Status.SENT
+    assert len(peer.fake.own_posts()) == 1
+
+
+def test_a_reply_left_sending_by_a_dead_worker_becomes_unconfirmed(cast: Cast, peer: Peer) -> None:
+    from parvis.inbox.services import replies_unstick
+
+    peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
+    account_poll(account=peer.account, connector=peer.connector())
+    conversation = Conversation.objects.get(account=peer.account)
+    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="Oui")
+    Reply.objects.filter(pk=reply.pk).update(
+        status=Reply.Status.SENDING, claimed_at=datetime.now(UTC) - timedelta(minutes=30)
+    )
+    assert replies_unstick() == 1
+    reply.refresh_from_db()
+    assert reply.status == Reply.Status.UNCONFIRMED
+    assert reply_send(reply_id=reply.pk, connector=peer.connector()) is None
+    assert peer.fake.own_posts() == []

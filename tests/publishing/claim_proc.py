@@ -1,0 +1,87 @@
+"""Run in a separate process by the process tests: ``seed N`` creates N due targets,
+``claim`` claims batches until none is left and prints the ids it got as JSON, ``seed-x URL
+TOKEN USER`` schedules one post on an X account at URL through the services (as the API
+would), ``status`` prints every target's status and remote URL as JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+
+def main(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
+    import django
+
+    django.setup()
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from parvis.accounts.models import User
+    from parvis.accounts.services import organisation_create
+    from parvis.networks.models import SocialAccount
+    from parvis.publishing.dispatcher import Config, claim_due
+    from parvis.publishing.models import Post, PostTarget
+
+    if argv[0] == "seed":
+        owner = User.objects.create_user("seed@example.org", "x")
+        org = organisation_create(name="Seed", owner=owner)
+        account = SocialAccount.objects.create(
+            organisation=org, kind="x", remote_id="1", handle="seed", access_token="t"
+        )
+        past = timezone.now() - timedelta(seconds=5)
+        posts = Post.objects.bulk_create(
+            Post(organisation=org, body=f"p{i}", status="scheduled") for i in range(int(argv[1]))
+        )
+        PostTarget.objects.bulk_create(
+            PostTarget(
+                organisation=org,
+                post=p,
+                account=account,
+                status="scheduled",
+                due_at=past,
+                next_attempt_at=past,
+            )
+            for p in posts
+        )
+        return 0
+    if argv[0] == "seed-x":
+        from parvis.accounts.models import Membership
+        from parvis.publishing.services import Actor, post_create, post_schedule
+
+        owner = User.objects.create_user("e2e@example.org", "x")
+        org = organisation_create(name="E2E", owner=owner)
+        account = SocialAccount.objects.create(
+            organisation=org,
+            kind="x",
+            remote_id=argv[3],
+            handle="parvis_test",
+            access_token=argv[2],
+            api_base_url=argv[1],
+        )
+        actor = Actor.of(Membership.objects.get(user=owner))
+        post = post_create(actor=actor, body=argv[4], account_ids=[account.pk])
+        post_schedule(actor=actor, post=post, at=timezone.now() + timedelta(seconds=2))
+        return 0
+    if argv[0] == "status":
+        rows = PostTarget.objects.values_list("status", "remote_url", "attempts")
+        print(json.dumps([list(r) for r in rows]))
+        return 0
+    config = Config(timedelta(minutes=5), 1.0, 3, 1.0, 1.0, timedelta(0))
+    got: list[int] = []
+    start_at = float(argv[1])
+    time.sleep(max(0.0, start_at - time.time()))  # all processes start claiming together
+    while True:
+        _token, ids = claim_due(worker=f"p{os.getpid()}", limit=5, config=config)
+        if not ids:
+            break
+        got.extend(ids)
+    print(json.dumps(got))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
