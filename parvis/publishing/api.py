@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.api_auth import OrgAccess, org_access
 from parvis.core.scoping import get_scoped_or_404
@@ -78,8 +79,8 @@ class ErrorOut(Schema):
     choices: list[ChoiceOut] = []
 
 
-def _actor(access: OrgAccess) -> services.Actor:
-    return services.Actor(access.organisation, access.role, access.user, access.api_key)
+def _actor(access: OrgAccess) -> Actor:
+    return Actor.of_access(access)
 
 
 def _out(post: Post) -> PostOut:

@@ -20,9 +20,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import Post
-from parvis.publishing.services import Actor, PublishingError, post_create, post_schedule
+from parvis.publishing.services import PublishingError, post_create, post_schedule
 
 COLUMNS = ("date", "time", "accounts", "text", "link", "category", "first_comment")
 ALIASES = {

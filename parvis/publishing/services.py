@@ -21,9 +21,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.accounts.models import ApiKey, Membership, Organisation, User
-from parvis.accounts.roles import Role, at_least
-from parvis.core.audit import audit_record
+from parvis.accounts.actor import Actor
+from parvis.accounts.models import Organisation, User
+from parvis.accounts.roles import Role
 from parvis.core.vocabulary import ContentCategory
 from parvis.insight import categorise_post
 from parvis.networks.contracts import Draft, MediaFile
@@ -31,6 +31,7 @@ from parvis.networks.limits import CAPABILITIES
 from parvis.networks.models import SocialAccount
 from parvis.networks.validation import validate
 from parvis.publishing import timing
+from parvis.publishing.media_urls import signed_media_url
 from parvis.publishing.models import (
     CalendarFeed,
     MediaAsset,
@@ -70,37 +71,6 @@ class PublishingError(ValidationError):
     def __init__(self, message: str, *, code: str, choices: Sequence[timing.Choice] = ()) -> None:
         super().__init__(message, code=code)
         self.choices = tuple(choices)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a member of the organisation, or an organisation API key."""
-
-    organisation: Organisation
-    role: str
-    user: User | None = None
-    api_key: ApiKey | None = None
-
-    @classmethod
-    def of(cls, membership: Membership) -> Actor:
-        return cls(membership.organisation, membership.role, membership.user)
-
-    def can(self, minimum: str) -> bool:
-        return at_least(self.role, minimum)
-
-    def require(self, minimum: str) -> None:
-        if not self.can(minimum):
-            raise PermissionDenied(_("Your role does not allow this."))
-
-    def audit(self, action: str, target: Any, **data: Any) -> None:
-        audit_record(
-            action=action,
-            organisation=self.organisation,
-            actor=self.user,
-            api_key=self.api_key,
-            target=target,
-            **data,
-        )
 
 
 @dataclass
@@ -331,6 +301,9 @@ def _media_file(asset: MediaAsset) -> MediaFile:
         duration=asset.duration,
         alt_text=asset.alt_text,
         data=read,
+        # Networks that download media themselves (Instagram, Facebook) get a signed,
+        # expiring address; the others read the bytes.
+        url=signed_media_url(asset, now=timezone.now()),
     )
 
 

@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.api_auth import org_access
 from parvis.core.scoping import get_scoped_or_404
@@ -169,7 +170,7 @@ def diagnostic_put(
 ) -> Status[DiagnosticOut]:
     access = org_access(request, org, Role.MANAGER)
     payload = payload or AnswersIn()
-    actor = services.Actor.of_access(access)
+    actor = Actor.of_access(access)
     try:
         diagnostic = services.diagnostic_start(actor=actor)
         errors = services.diagnostic_save(
@@ -263,7 +264,7 @@ def task_done(
     task = get_scoped_or_404(RoutineTask, access.organisation, pk=task_id)
     done = payload.done if payload is not None else True
     try:
-        services.task_set_done(actor=services.Actor.of_access(access), task=task, done=done)
+        services.task_set_done(actor=Actor.of_access(access), task=task, done=done)
     except (PermissionDenied, ValidationError) as exc:
         raise HttpError(403, str(exc)) from exc
     return _task_out(task)

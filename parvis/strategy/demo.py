@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from parvis.accounts.actor import Actor
 from parvis.accounts.models import Organisation, User
 from parvis.core.vocabulary import ContentCategory, Network
 from parvis.strategy import engine, selectors, services
@@ -83,7 +84,7 @@ def fill(organisation: Organisation, owner: User) -> None:
         updated_at=started,
         is_demo=True,
     )
-    actor = services.Actor(organisation, "owner", owner)
+    actor = Actor(organisation, "owner", owner)
     plan = services.diagnostic_complete(actor=actor, diagnostic=diagnostic, now=started)
     Plan.objects.filter(pk=plan.pk).update(accepted_at=started, accepted_by=owner)
     plan.refresh_from_db()

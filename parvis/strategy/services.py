@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parvis.accounts.roles import Role, at_least
-from parvis.core.audit import audit_record
+from parvis.accounts.actor import Actor
+from parvis.accounts.roles import Role
 from parvis.strategy import engine, selectors
 from parvis.strategy.models import (
     AlignmentSnapshot,
@@ -29,44 +29,8 @@ from parvis.strategy.models import (
 )
 
 if TYPE_CHECKING:
-    from parvis.accounts.models import ApiKey, Membership, Organisation, User
-    from parvis.core.api_auth import OrgAccess
+    from parvis.accounts.models import Organisation
     from parvis.publishing.models import Post
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a member (pages, session API) or an organisation API key."""
-
-    organisation: Organisation
-    role: str
-    user: User | None = None
-    api_key: ApiKey | None = None
-
-    @classmethod
-    def of(cls, membership: Membership) -> Actor:
-        return cls(membership.organisation, membership.role, membership.user)
-
-    @classmethod
-    def of_access(cls, access: OrgAccess) -> Actor:
-        return cls(access.organisation, access.role, access.user, access.api_key)
-
-    def can(self, minimum: str) -> bool:
-        return at_least(self.role, minimum)
-
-    def require(self, minimum: str) -> None:
-        if not self.can(minimum):
-            raise PermissionDenied(_("Your role does not allow this."))
-
-    def audit(self, action: str, target: Any, **data: Any) -> None:
-        audit_record(
-            action=action,
-            organisation=self.organisation,
-            actor=self.user,
-            api_key=self.api_key,
-            target=target,
-            **data,
-        )
 
 
 def _own(actor: Actor, row: Diagnostic | Plan | RoutineTask) -> None:
@@ -213,10 +177,9 @@ def _queue_slots_create(*, actor: Actor, slots: tuple[engine.QueueSlot, ...]) ->
     """Create the publishing queue's recurring slots through the publishing services."""
     from parvis.networks.models import SocialAccount
     from parvis.publishing.models import QueueSlot
-    from parvis.publishing.services import Actor as PublishingActor
     from parvis.publishing.services import queue_slot_add
 
-    publisher = PublishingActor(actor.organisation, actor.role, actor.user, actor.api_key)
+    publisher = actor
     created = 0
     for slot in slots:
         # The organisation's first account on that network; none yet: a slot for any account.
@@ -305,7 +268,6 @@ def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = N
     """A draft post written from the task's idea, on the organisation's accounts of the task's
     network, with the task's content category. Repeating returns the same draft."""
     from parvis.networks.models import SocialAccount
-    from parvis.publishing.services import Actor as PublishingActor
     from parvis.publishing.services import post_create
 
     actor.require(Role.CONTRIBUTOR)
@@ -320,7 +282,7 @@ def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = N
         .values_list("pk", flat=True)
     )
     post = post_create(
-        actor=PublishingActor(actor.organisation, actor.role, actor.user, actor.api_key),
+        actor=actor,
         body=task.idea,
         account_ids=account_ids,
         category=task.category,

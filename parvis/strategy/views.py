@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts.access import OrgRequest, org_view
+from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
 from parvis.strategy import charts, engine, forms, selectors, services
@@ -29,8 +30,8 @@ COMPARISONS_SHOWN = 5
 WEEK_PARAM = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-def _actor(request: OrgRequest) -> services.Actor:
-    return services.Actor.of(request.membership)
+def _actor(request: OrgRequest) -> Actor:
+    return Actor.of(request.membership)
 
 
 def _today() -> date:

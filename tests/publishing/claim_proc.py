@@ -49,8 +49,9 @@ def main(argv: list[str]) -> int:
         )
         return 0
     if argv[0] == "seed-x":
+        from parvis.accounts.actor import Actor
         from parvis.accounts.models import Membership
-        from parvis.publishing.services import Actor, post_create, post_schedule
+        from parvis.publishing.services import post_create, post_schedule
 
         owner = User.objects.create_user("e2e@example.org", "x")
         org = organisation_create(name="E2E", owner=owner)

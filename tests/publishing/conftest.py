@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from parvis.accounts.actor import Actor
 from parvis.accounts.models import Membership
 from parvis.networks.models import SocialAccount
-from parvis.publishing.services import Actor
 from tests.conftest import Cast
 from tests.peers.faultproxy import FaultProxy, fault_proxy_factory
 from tests.peers.x_fake import XFake, x_fake

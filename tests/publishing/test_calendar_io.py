@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from django.test import Client
 from django.urls import reverse
 
+from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing import csvio
 from parvis.publishing.models import Post
-from parvis.publishing.services import Actor, calendar_feed_for, calendar_feed_rotate
+from parvis.publishing.services import calendar_feed_for, calendar_feed_rotate
 from tests.conftest import Cast
 
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)

@@ -11,10 +11,10 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
+from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing.dispatcher import claim_due, dispatch_batch, publish_target, release_held
 from parvis.publishing.models import Notification, Post, PostTarget, PublishAttempt
-from parvis.publishing.services import Actor
 from tests.conftest import Cast
 from tests.peers.faultproxy import Fault
 from tests.publishing.conftest import Peer

@@ -175,3 +175,15 @@ def test_media_reach_the_connector_draft_measured_and_readable(
     [media] = target_draft(post.targets.get()).media
     assert (media.mime, media.width, media.alt_text) == ("image/png", 1200, "Escalier en chêne")
     assert media.read_bytes() == b"\x89PNG"
+    # Networks that download media themselves get a signed address that serves this file.
+    from django.test import Client
+    from django.utils import timezone
+
+    from parvis.publishing.media_urls import media_id_from_token
+
+    assert media.url is not None and media.url.startswith(settings.PUBLIC_BASE_URL)  # type: ignore[attr-defined]
+    token = media.url.rstrip("/").rsplit("/", 1)[1]
+    assert media_id_from_token(token, now=timezone.now()) == asset.pk
+    response = Client().get(media.url.removeprefix(settings.PUBLIC_BASE_URL))  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG"  # type: ignore[attr-defined]

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from parvis.accounts.actor import Actor
 from parvis.publishing.models import CalendarFeed, Post
-from parvis.publishing.services import Actor, post_create, post_schedule
+from parvis.publishing.services import post_create, post_schedule
 from tests.conftest import Cast
 from tests.publishing_ui.conftest import Accounts
 

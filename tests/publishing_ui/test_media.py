@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from parvis.publishing.media_urls import signed_media_url, unreachable_from_outside
 from parvis.publishing.models import MediaAsset, Post
 from parvis.publishing.ui.mediafiles import read_mp4
-from parvis.publishing.ui.signing import signed_media_url, unreachable_from_outside
 from tests.conftest import Cast
 from tests.publishing_ui.conftest import Accounts
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from parvis.accounts.actor import Actor
 from parvis.strategy import services
 from parvis.strategy.models import Plan, RoutineTask
 from tests.conftest import Cast
@@ -16,7 +17,7 @@ __all__ = ["grid", "menuiserie_answers"]
 
 
 def make_plan(cast: Cast, **overrides: Any) -> Plan:
-    actor = services.Actor.of(cast.alice_membership)
+    actor = Actor.of(cast.alice_membership)
     diagnostic = services.diagnostic_start(actor=actor)
     errors = services.diagnostic_save(
         actor=actor, diagnostic=diagnostic, answers=menuiserie_answers(**overrides)
@@ -41,7 +42,7 @@ def english(cast: Cast) -> Cast:
 
 def foreign_routine_task(cast: Cast) -> RoutineTask:
     """A task of this week in Charlie's organisation (for the tenancy walk)."""
-    actor = services.Actor.of(cast.charlie_membership)
+    actor = Actor.of(cast.charlie_membership)
     existing = services.selectors.current_plan(cast.other_org)
     if existing is None:
         diagnostic = services.diagnostic_start(actor=actor)

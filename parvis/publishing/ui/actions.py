@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from parvis.accounts.actor import Actor
 from parvis.accounts.models import User
 from parvis.accounts.roles import Role
 from parvis.publishing.models import MediaAsset, Notification, QueueSlot
-from parvis.publishing.services import Actor
 from parvis.publishing.ui.mediafiles import Measured, measure
 
 EXTENSIONS = {

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from parvis.accounts.access import OrgRequest
+from parvis.accounts.actor import Actor
 from parvis.accounts.models import Organisation
 from parvis.core.vocabulary import Network
 from parvis.networks.capabilities import Capabilities
 from parvis.networks.limits import CAPABILITIES, mastodon_capabilities
 from parvis.networks.models import SocialAccount
-from parvis.publishing.services import Actor
 
 
 def actor_of(request: OrgRequest) -> Actor:

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
+from parvis.publishing.media_urls import media_id_from_token, unreachable_from_outside
 from parvis.publishing.models import MediaAsset
 from parvis.publishing.ui.actions import media_alt_text_set, media_delete, media_upload
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import AltTextForm, MediaUploadForm
 from parvis.publishing.ui.mediafiles import MediaRejected
-from parvis.publishing.ui.signing import media_id_from_token, unreachable_from_outside
 
 
 @require_http_methods(["GET", "POST"])
