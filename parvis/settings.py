@@ -28,7 +28,6 @@ VAR_DIR = Path(env_str("PARVIS_VAR_DIR", str(BASE_DIR / "var"))).resolve()
 # Production mode turns on HTTPS-only cookies, HSTS and refuses to invent secrets.
 PRODUCTION = env_bool("PARVIS_PRODUCTION", default=False)
 DEBUG = env_bool("PARVIS_DEBUG", default=False)
-TESTING = env_bool("PARVIS_TESTING", default=False)
 
 SECRET_KEY = persistent_secret(
     "PARVIS_SECRET_KEY", store=VAR_DIR / "secret_key", generate=not PRODUCTION
