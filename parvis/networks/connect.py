@@ -5,18 +5,17 @@ Also the few calls a connection needs before any connector exists (see the secon
 
 from __future__ import annotations
 
-import base64
 import ipaddress
-import json
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from django.conf import settings
 
 from parvis.core.vocabulary import Network
+from parvis.networks.bluesky.client import jwt_expiry
 from parvis.networks.contracts import AccountInfo, AppCredentials, TokenSet
 from parvis.networks.errors import AuthExpired, ConnectorError, Transient
 from parvis.networks.oauth import OAuthConfig
@@ -210,17 +209,6 @@ class BlueskySession:
     info: AccountInfo
     tokens: TokenSet
     refresh_expires_at: datetime | None
-
-
-def jwt_expiry(token: str) -> datetime | None:
-    """The ``exp`` claim of a JWT, read without checking the signature (the server that
-    issued it checks it; we only want to know when to refresh)."""
-    try:
-        payload = token.split(".")[1]
-        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        return datetime.fromtimestamp(int(claims["exp"]), UTC)
-    except (IndexError, ValueError, KeyError, TypeError, OverflowError, OSError):
-        return None
 
 
 def _bluesky_session(body: dict[str, Any], base_url: str) -> BlueskySession:
