@@ -14,6 +14,7 @@ from typing import Any
 from celery import Celery, bootsteps
 from celery.beat import PersistentScheduler
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parvis.settings")
 
@@ -42,12 +43,16 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "publishing-watchdog": {"task": "publishing.watchdog", "schedule": 30.0},
     "publishing-evergreen": {"task": "publishing.recycle_evergreen", "schedule": 3600.0},
     # Inbox: read every connected account, start backfills, process webhook deliveries.
-    "inbox-poll": {"task": "inbox.poll_all", "schedule": 300.0},
-    # Inbox: each member's digest of what waits for them (07:00 UTC, before the day starts).
-    "inbox-digest": {"task": "inbox.digest_daily", "schedule": crontab(hour=7, minute=0)},
+    "inbox-poll": {"task": "inbox.poll_all", "schedule": float(settings.INBOX_POLL_INTERVAL_S)},
+    # Inbox: each member's digest of what waits for them, once a day in their organisation's
+    # morning (looked for every quarter of an hour; a delivery row makes it go out once).
+    "inbox-digest": {"task": "inbox.digest_due", "schedule": crontab(minute="*/15")},
     # Strategy: the alignment score follows new posts and replies (a few queries per
     # organisation; it is computed again only when something happened since the last score).
-    "strategy-alignment": {"task": "strategy.recompute_alignment", "schedule": 300.0},
+    "strategy-alignment": {
+        "task": "strategy.recompute_alignment",
+        "schedule": float(settings.ALIGNMENT_INTERVAL_S),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -177,6 +177,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("PARVIS_TASKS_EAGER", default=False)
 # A worker or scheduler heartbeat older than this turns /healthz red.
 HEARTBEAT_INTERVAL_S = env_int("PARVIS_HEARTBEAT_INTERVAL", default=10)
 HEARTBEAT_STALE_S = env_int("PARVIS_HEARTBEAT_STALE_AFTER", default=45)
+# How often every connected account is read, and the alignment score computed again (seconds).
+INBOX_POLL_INTERVAL_S = env_int("PARVIS_INBOX_POLL_INTERVAL", default=300)
+ALIGNMENT_INTERVAL_S = env_int("PARVIS_ALIGNMENT_INTERVAL", default=300)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

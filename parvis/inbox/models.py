@@ -343,3 +343,22 @@ class BackfillJob(OrganisationOwned):
 
     def __str__(self) -> str:
         return f"backfill {self.account_id} {self.progress}%"
+
+
+class DigestDelivery(OrganisationOwned):
+    """One member's digest of one local day: the unique row is the claim that makes the
+    morning digest go out once, however many schedulers' ticks or workers see it due."""
+
+    membership = models.ForeignKey(
+        "accounts.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()  # in the organisation's time zone
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "day"], name="inbox_one_digest_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} {self.day}"

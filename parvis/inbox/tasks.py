@@ -74,21 +74,23 @@ def webhooks_process_task() -> None:
     webhook_events_process()
 
 
-@app.task(name="inbox.digest_daily", time_limit=600, soft_time_limit=540)
-def digest_daily_task() -> None:
-    from parvis.inbox.digest import digest_members
+@app.task(name="inbox.digest_due", time_limit=600, soft_time_limit=540)
+def digest_due_task() -> None:
+    from parvis.inbox.digest import digest_due
 
-    for membership_id in digest_members():
-        digest_member_task.delay(membership_id)
+    for membership_id, day in digest_due():
+        digest_member_task.delay(membership_id, day.isoformat())
 
 
 @app.task(name="inbox.digest_member", time_limit=60, soft_time_limit=50)
-def digest_member_task(membership_id: int) -> None:
+def digest_member_task(membership_id: int, day: str) -> None:
+    from datetime import date
+
     from parvis.accounts.models import Membership
-    from parvis.inbox.digest import digest_send
+    from parvis.inbox.digest import digest_deliver
 
     membership = (
         Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
     )
     if membership is not None:
-        digest_send(membership=membership)
+        digest_deliver(membership=membership, day=date.fromisoformat(day))

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from django.core import mail
 
-from parvis.inbox.digest import digest_members, digest_send
+from parvis.inbox.digest import digest_deliver, digest_due, digest_send
 from parvis.inbox.ingest import inbox_ingest, inbox_settings_for
 from parvis.inbox.llm import LlmUnavailable, suggest_reply
-from parvis.inbox.models import Conversation, Message
+from parvis.inbox.models import Conversation, DigestDelivery, Message
 from parvis.inbox.selectors import response_report
 from parvis.inbox.webhooks import parse_meta, parse_x, webhook_events_process
 from parvis.networks.models import SocialAccount, WebhookEvent
@@ -142,7 +142,11 @@ def test_digest_lists_over_goal_complaints_and_leads_first(
         ],
     )
     Conversation.objects.filter(participant_handle="curious").update(assignee=cast.charlie)
-    assert sorted(digest_members()) == sorted([cast.alice_membership.pk, cast.bob_membership.pk])
+    morning_in_paris = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # 08:30 in Paris
+    due = digest_due(morning_in_paris)
+    assert sorted(due) == sorted(
+        [(cast.alice_membership.pk, date(2026, 3, 2)), (cast.bob_membership.pk, date(2026, 3, 2))]
+    )
     assert digest_send(membership=cast.bob_membership, now=datetime.now(UTC)) is True
     body = mail.outbox[0].body
     assert mail.outbox[0].to == ["bob@example.org"]
@@ -207,3 +211,35 @@ def test_language_model_suggestion_fills_the_box_only(
     _Llm.answer = {"unexpected": True}
     with pytest.raises(LlmUnavailable):
         suggest_reply(settings, organisation_name="x", messages=[])
+
+
+def test_digest_goes_out_in_each_organisations_morning_once_a_day(
+    cast: Cast, account: SocialAccount
+) -> None:
+    inbox_ingest(account, [item("Vous livrez à Brest ?", author="curious", hours_ago=2)])
+    cast.org.timezone = "America/Martinique"  # UTC-4
+    cast.org.save()
+    paris_morning = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # 03:30 in Martinique: too early
+    assert digest_due(paris_morning) == []
+    martinique_morning = datetime(2026, 3, 2, 11, 15, tzinfo=UTC)  # 07:15 there
+    due = dict(digest_due(martinique_morning))
+    assert due[cast.bob_membership.pk] == date(2026, 3, 2)
+
+    assert digest_deliver(membership=cast.bob_membership, day=date(2026, 3, 2)) is True
+    # A second tick, a second worker or a second scheduler: nothing goes out twice.
+    assert digest_deliver(membership=cast.bob_membership, day=date(2026, 3, 2)) is False
+    assert len(mail.outbox) == 1
+    assert cast.bob_membership.pk not in dict(digest_due(martinique_morning))
+    # The next morning, a new digest.
+    next_morning = martinique_morning + timedelta(days=1)
+    assert dict(digest_due(next_morning))[cast.bob_membership.pk] == date(2026, 3, 3)
+
+
+def test_no_digest_and_no_delivery_when_nothing_waits_any_more(
+    cast: Cast, account: SocialAccount
+) -> None:
+    inbox_ingest(account, [item("Vous livrez à Brest ?", author="curious", hours_ago=2)])
+    Conversation.objects.update(status=Conversation.Status.DONE)
+    assert digest_deliver(membership=cast.bob_membership, day=date(2026, 3, 2)) is False
+    assert mail.outbox == []
+    assert not DigestDelivery.objects.exists()

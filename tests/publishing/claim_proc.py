@@ -1,5 +1,6 @@
 """Run in a separate process by the process tests: ``seed N`` creates N due targets,
-``claim`` claims batches until none is left and prints the ids it got as JSON, ``seed-x URL
+``claim DIR N`` waits until N claimers are ready (a file each in DIR), then claims batches
+until none is left and prints the ids it got as JSON, ``seed-x URL
 TOKEN USER`` schedules one post on an X account at URL through the services (as the API
 would), ``status`` prints every target's status and remote URL as JSON."""
 
@@ -9,6 +10,16 @@ import json
 import os
 import sys
 import time
+from pathlib import Path
+
+
+def _wait_for_every_claimer(barrier: Path, claimers: int) -> None:
+    """A barrier across processes: a slow start (Django setup on a busy machine) must not let
+    the first process drain every target before the others begin."""
+    (barrier / f"ready-{os.getpid()}").touch()
+    deadline = time.monotonic() + 90
+    while len(list(barrier.glob("ready-*"))) < claimers and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def main(argv: list[str]) -> int:
@@ -73,13 +84,13 @@ def main(argv: list[str]) -> int:
         return 0
     config = Config(timedelta(minutes=5), 1.0, 3, 1.0, 1.0, timedelta(0))
     got: list[int] = []
-    start_at = float(argv[1])
-    time.sleep(max(0.0, start_at - time.time()))  # all processes start claiming together
+    _wait_for_every_claimer(Path(argv[1]), int(argv[2]))
     while True:
         _token, ids = claim_due(worker=f"p{os.getpid()}", limit=5, config=config)
         if not ids:
             break
         got.extend(ids)
+        time.sleep(0.01)  # a real worker sends what it claimed before claiming again
     print(json.dumps(got))
     return 0
 

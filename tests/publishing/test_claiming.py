@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -49,11 +48,11 @@ def test_concurrent_processes_never_share_a_target(tmp_path: Path) -> None:
     with IsolatedInstance(tmp_path) as instance:
         run = [sys.executable, "-m", "tests.publishing.claim_proc"]
         subprocess.run([*run, "seed", str(TARGETS)], env=instance.env, cwd=ROOT, check=True)
-        start_at = str(time.time() + 3)
+        barrier = tmp_path / "barrier"
+        barrier.mkdir()
+        claim = [*run, "claim", str(barrier), str(WORKERS)]
         procs = [
-            subprocess.Popen(
-                [*run, "claim", start_at], env=instance.env, cwd=ROOT, stdout=subprocess.PIPE
-            )
+            subprocess.Popen(claim, env=instance.env, cwd=ROOT, stdout=subprocess.PIPE)
             for _ in range(WORKERS)
         ]
         results = [json.loads(p.communicate(timeout=120)[0]) for p in procs]
