@@ -2,9 +2,8 @@
 processes SIGKILLed mid-run, a peer with latency and faults; counts lost and doubled posts.
 
 What runs: a fresh database (SQLite file in embedded mode, a new PostgreSQL database in scaled
-mode), the light X-compatible peer of :mod:`bench.peer` in its own process, and W worker
-processes each running :func:`parvis.publishing.dispatcher.run_worker` (the same claim /
-publish / record code the Celery tasks call, without the broker in between). Every
+mode), the light X-compatible peer of :mod:`bench.peer` in its own process, and W
+``parvis dispatcher`` processes — what ``parvis run`` and a scaled deployment run. Every
 ``window / (kills + 1)`` seconds one worker is SIGKILLed and a new one started, as
 ``parvis run``'s supervisor does. At the end the peer is asked what it received:
 
@@ -50,39 +49,17 @@ def _options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=0, help="default: 3 embedded, 4 scaled")
     parser.add_argument("--concurrency", type=int, default=8, help="publishing threads per worker")
     parser.add_argument("--timeout", type=float, default=1.0, help="publish HTTP timeout, s")
-    parser.add_argument("--lease", type=float, default=5.0, help="claim lease, s")
+    parser.add_argument("--lease", type=int, default=5, help="claim lease, s")
+    parser.add_argument(
+        "--poll", type=float, default=0.5, help="dispatcher idle poll, s (production default)"
+    )
     parser.add_argument("--rate-limit-reset", type=float, default=1.0, help="429 reset, s")
     parser.add_argument("--drain", type=float, default=120.0, help="max wait after the window")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--broker-url", default=os.environ.get("BROKER_URL", ""))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     return parser.parse_args(argv)
-
-
-def _worker(argv: list[str]) -> int:
-    """Child process: one dispatcher loop until SIGTERM or SIGKILL."""
-    import threading
-
-    import django
-
-    django.setup()
-    from datetime import timedelta
-
-    from parvis.publishing.dispatcher import Config, run_worker
-
-    name, concurrency, timeout, lease = argv[0], int(argv[1]), float(argv[2]), float(argv[3])
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    config = Config(
-        lease=timedelta(seconds=lease),
-        http_timeout=timeout,
-        max_attempts=8,
-        retry_base=0.5,
-        retry_cap=5.0,
-        recheck=timedelta(seconds=0.2),
-    )
-    run_worker(worker=name, concurrency=concurrency, poll=0.05, stop=stop, config=config)
-    return 0
 
 
 class Run:
@@ -99,6 +76,7 @@ class Run:
             "PYTHONUNBUFFERED": "1",
         }
         self.env.pop("DATABASE_URL", None)
+        self.env.pop("BROKER_URL", None)
         self.database = ""
         if options.mode == "scaled":
             if not options.database_url.startswith("postgres"):
@@ -106,6 +84,8 @@ class Run:
             self.database = f"parvis_bench_{secrets.token_hex(4)}"
             self._admin_sql(f'CREATE DATABASE "{self.database}"')
             self.env["DATABASE_URL"] = options.database_url.rsplit("/", 1)[0] + f"/{self.database}"
+            if options.broker_url:  # publishing does not need it; what publishing enqueues does
+                self.env["BROKER_URL"] = options.broker_url
         self.workers: dict[str, subprocess.Popen[bytes]] = {}
         self.peer: subprocess.Popen[str] | None = None
         self.peer_url = ""
@@ -229,20 +209,20 @@ class Run:
             cursor.execute("ANALYZE")
 
     def start_worker(self) -> None:
+        """One ``parvis dispatcher``: the very process production runs, configured by env."""
         self.serial += 1
         name = f"bench-worker-{self.serial}"
         self.workers[name] = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bench.publish",
-                "_worker",
-                name,
-                str(self.o.concurrency),
-                str(self.o.timeout),
-                str(self.o.lease),
-            ],
-            env=self.env,
+            [sys.executable, "-m", "parvis.cli", "dispatcher"],
+            env={
+                **self.env,
+                "PARVIS_DISPATCH_THREADS": str(self.o.concurrency),
+                "PARVIS_DISPATCH_POLL_S": str(self.o.poll),
+                "PARVIS_PUBLISH_HTTP_TIMEOUT_S": str(self.o.timeout),
+                "PARVIS_PUBLISH_LEASE_S": str(max(1, round(self.o.lease))),
+                "PARVIS_PUBLISH_RETRY_BASE_S": "0.5",
+                "PARVIS_PUBLISH_RECHECK_S": "0.2",
+            },
             cwd=ROOT,
             start_new_session=True,
         )
@@ -318,8 +298,6 @@ class Run:
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[0] == "_worker":
-        return _worker(argv[1:])
     options = _options(argv)
     options.workers = options.workers or (4 if options.mode == "scaled" else 3)
     run = Run(options)

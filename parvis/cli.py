@@ -1,9 +1,9 @@
 """The ``parvis`` command: one entry point for running, operating and benchmarking Parvis.
 
-``parvis run`` starts everything (embedded mode); ``parvis worker`` and ``parvis scheduler``
-start one background process each (scaled mode); ``parvis insight`` and ``parvis bench`` run
-without a web server; anything else is a Django management command (``parvis migrate``,
-``parvis doctor``, ``parvis demo``...).
+``parvis run`` starts everything (embedded mode); ``parvis worker``, ``parvis dispatcher`` and
+``parvis scheduler`` start one background process each (scaled mode); ``parvis insight`` and
+``parvis bench`` run without a web server; anything else is a Django management command
+(``parvis migrate``, ``parvis doctor``, ``parvis demo``...).
 """
 
 from __future__ import annotations
@@ -83,6 +83,15 @@ def _main(argv: list[str] | None) -> int:
     if command == "worker":
         pool = ["--pool=threads", "--concurrency=4"] if _embedded() else []
         return _celery(["worker", "--loglevel=INFO", *pool, *rest])
+    if command == "dispatcher":
+        from parvis.core.env import ConfigError
+
+        try:
+            from parvis.publishing.process import main as dispatcher_main
+
+            return dispatcher_main(rest)
+        except ConfigError as exc:
+            return _fail(f"configuration error: {exc}")
     if command == "scheduler":
         schedule = (
             []

@@ -326,6 +326,9 @@ PUBLISHING = {
     "RETRY_CAP_S": 15 * 60,
     "UNCONFIRMED_RECHECK_S": float(env_str("PARVIS_PUBLISH_RECHECK_S", "5")),
     "ENQUEUE_AHEAD_S": 15 * 60,  # posts due this soon get their own task at schedule time
+    # `parvis dispatcher`: publishing threads per process, and its idle poll of the database.
+    "DISPATCH_THREADS": env_int("PARVIS_DISPATCH_THREADS", default=8),
+    "DISPATCH_POLL_S": float(env_str("PARVIS_DISPATCH_POLL_S", "0.5")),
     "BATCH": 50,
     "WATCHDOG_AFTER_S": 120,
 }

@@ -103,5 +103,6 @@ def run_health_checks() -> HealthReport:
             check_broker(),
             _heartbeat_check("worker", "worker"),
             _heartbeat_check("scheduler", "scheduler"),
+            _heartbeat_check("dispatcher", "dispatcher"),
         ]
     )

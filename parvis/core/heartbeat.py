@@ -20,4 +20,4 @@ def heartbeat_beat(*, name: str, kind: str) -> None:
             name=name, defaults={"kind": kind, "seen_at": timezone.now()}
         )
     except DatabaseError:
-        log.warning("heartbeat not recorded", extra={"process": name}, exc_info=True)
+        log.warning("heartbeat not recorded", extra={"process_name": name}, exc_info=True)

@@ -73,11 +73,13 @@ class AuditEvent(models.Model):
 
 
 class Heartbeat(models.Model):
-    """Last sign of life of a background process (a Celery worker or the scheduler)."""
+    """Last sign of life of a background process (a Celery worker, the publishing dispatcher or
+    the scheduler)."""
 
     class Kind(models.TextChoices):
         WORKER = "worker", "worker"
         SCHEDULER = "scheduler", "scheduler"
+        DISPATCHER = "dispatcher", "dispatcher"
         PING = "ping", "ping"
 
     name = models.CharField(max_length=200, unique=True)

@@ -84,9 +84,16 @@ def test_healthz_reports_each_check_and_503_when_heartbeats_are_stale() -> None:
     now = timezone.now()
     Heartbeat.objects.create(name="worker:a", kind="worker", seen_at=now)
     Heartbeat.objects.create(name="scheduler:a", kind="scheduler", seen_at=now)
+    Heartbeat.objects.create(name="dispatcher:a", kind="dispatcher", seen_at=now)
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert set(response.json()["checks"]) == {"database", "broker", "worker", "scheduler"}
+    assert set(response.json()["checks"]) == {
+        "database",
+        "broker",
+        "worker",
+        "scheduler",
+        "dispatcher",
+    }
     Heartbeat.objects.filter(kind="worker").update(seen_at=now - timedelta(minutes=5))
     response = Client().get("/healthz")
     assert response.status_code == 503

@@ -1,4 +1,5 @@
-"""`parvis run`: web server, one worker and the scheduler, started and stopped together."""
+"""`parvis run`: web server, one worker, one dispatcher and the scheduler, started and stopped
+together."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from parvis.core.supervisor import Program, Supervisor
 
 
 class Command(BaseCommand):
-    help = "Start Parvis: web server, one Celery worker and the scheduler. Ctrl-C stops them all."
+    help = (
+        "Start Parvis: web server, one Celery worker, the publishing dispatcher and the "
+        "scheduler. Ctrl-C stops them all."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,6 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-worker", action="store_true", help="Do not start a worker.")
         parser.add_argument("--no-scheduler", action="store_true", help="Do not start beat.")
+        parser.add_argument(
+            "--no-dispatcher", action="store_true", help="Do not start the publishing dispatcher."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         preflight_or_exit()
@@ -50,6 +57,8 @@ class Command(BaseCommand):
         ]
         if not options["no_worker"]:
             programs.append(Program("worker", [python, "-m", "parvis.cli", "worker"]))
+        if not options["no_dispatcher"]:
+            programs.append(Program("dispatcher", [python, "-m", "parvis.cli", "dispatcher"]))
         if not options["no_scheduler"]:
             programs.append(Program("scheduler", [python, "-m", "parvis.cli", "scheduler"]))
         self.stdout.write(f"Parvis on http://{options['bind']}/ — Ctrl-C to stop.")
