@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from parvis.accounts.api import router as accounts_router
 from parvis.core.api_auth import API_AUTH
+from parvis.inbox.api import router as inbox_router
 from parvis.networks.api import router as networks_router
 from parvis.publishing.api import router as publishing_router
 from parvis.strategy.api import router as strategy_router
@@ -22,3 +23,4 @@ api.add_router("/v1/", accounts_router)
 api.add_router("/v1/", networks_router)
 api.add_router("/v1/", publishing_router)
 api.add_router("/v1/", strategy_router)
+api.add_router("/v1/", inbox_router)

@@ -259,19 +259,40 @@ def test_every_api_operation_is_scoped() -> None:
         assert "{org}" in path, f"{path} is not under /o/{{org}}/: classify it here on purpose"
 
 
-@pytest.mark.parametrize(("method", "path"), api_operations())
-def test_api_refuses_another_organisation(cast: Cast, method: str, path: str) -> None:
-    own_key = api_key_create(membership=cast.alice_membership, name="a", role=Role.OWNER).secret
-    url = path.replace("{org}", cast.other_org.slug)
+def _api_url(path: str, slug: str, cast: Cast) -> str:
+    url = path.replace("{org}", slug)
     for argument in re.findall(r"{(\w+)}", url):
         url = url.replace(f"{{{argument}}}", str(FOREIGN_OBJECTS[argument](cast)))
+    return url
+
+
+def _api_denied(cast: Cast, method: str, url: str) -> None:
+    """Alice's session and an owner key of hers both get 403/404. Every method sends the same
+    empty JSON object (the test client would send no body at all for PUT and PATCH), so the
+    answer is about the organisation, not about a body that could not be parsed."""
+    own_key = api_key_create(membership=cast.alice_membership, name="a", role=Role.OWNER).secret
     session = cast.client_for(cast.alice)
-    response = getattr(session, method)(url, content_type="application/json")
+    response = getattr(session, method)(url, {}, content_type="application/json")
     assert response.status_code in DENIED, (url, response.status_code)
     response = getattr(Client(), method)(
-        url, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {own_key}"
+        url, {}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {own_key}"
     )
     assert response.status_code in DENIED, (url, response.status_code)
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations())
+def test_api_refuses_another_organisation(cast: Cast, method: str, path: str) -> None:
+    _api_denied(cast, method, _api_url(path, cast.other_org.slug, cast))
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [(m, p) for m, p in api_operations() if p.count("{") > 1]
+)
+def test_api_does_not_reach_objects_of_another_organisation(
+    cast: Cast, method: str, path: str
+) -> None:
+    """Alice's own organisation in the path, Charlie's object ids: still nothing."""
+    _api_denied(cast, method, _api_url(path, cast.org.slug, cast))
 
 
 # Rows that point at an organisation without belonging to it alone: a membership joins a user

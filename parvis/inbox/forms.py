@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import Membership, Organisation, User
-from parvis.inbox.models import INTENT_CHOICES, SENTIMENT_CHOICES, Conversation
+from parvis.inbox.models import INTENT_CHOICES, SENTIMENT_CHOICES, Conversation, Label
 from parvis.inbox.selectors import InboxFilters
 from parvis.networks.models import NETWORK_CHOICES, SocialAccount
 
@@ -34,6 +34,7 @@ class FilterForm(forms.Form):
         label=_("Tone"), required=False, choices=[("", _("All")), *SENTIMENT_CHOICES]
     )
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    label = forms.TypedChoiceField(label=_("Label"), required=False, coerce=int, empty_value=None)
     over_goal = forms.BooleanField(label=_("Over the goal"), required=False)
 
     def __init__(self, data: Any, *, organisation: Organisation) -> None:
@@ -54,6 +55,14 @@ class FilterForm(forms.Form):
             ("me", _("Me")),
             ("none", _("Nobody")),
         ] + [(str(m.user_id), m.user.display_name) for m in members]
+        labels = list(Label.objects.for_organisation(organisation).order_by("name"))
+        if labels:
+            label_field = self.fields["label"]
+            assert isinstance(label_field, forms.ChoiceField)
+            label_field.choices = [("", _("All"))] + [(label.pk, label.name) for label in labels]
+        else:
+            # Nothing to filter on until someone labels a conversation: no empty menu.
+            del self.fields["label"]
 
     def filters(self) -> InboxFilters:
         if not self.is_valid():
@@ -66,6 +75,7 @@ class FilterForm(forms.Form):
             intent=data["intent"],
             sentiment=data["sentiment"],
             assignee=data["assignee"],
+            label=data.get("label"),
             over_goal=bool(data["over_goal"]),
             q=data["q"],
             order=data["order"] or "priority",

@@ -54,7 +54,9 @@ class InboxPage:
     over_goal_ids: set[int] = field(default_factory=set)
 
 
-def _base(organisation: Organisation, filters: InboxFilters, user: User) -> QuerySet[Conversation]:
+def _base(
+    organisation: Organisation, filters: InboxFilters, user: User | None
+) -> QuerySet[Conversation]:
     qs = Conversation.objects.for_organisation(organisation)
     if filters.status in Conversation.Status.values:
         qs = qs.filter(status=filters.status)
@@ -67,7 +69,8 @@ def _base(organisation: Organisation, filters: InboxFilters, user: User) -> Quer
     if filters.sentiment:
         qs = qs.filter(sentiment=filters.sentiment)
     if filters.assignee == "me":
-        qs = qs.filter(assignee=user)
+        # An API key is nobody: "assigned to me" matches nothing for it.
+        qs = qs.filter(assignee=user) if user is not None else qs.none()
     elif filters.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
@@ -86,7 +89,7 @@ def _decorate(qs: QuerySet[Conversation]) -> QuerySet[Conversation]:
 def inbox_page(
     *,
     organisation: Organisation,
-    user: User,
+    user: User | None,
     filters: InboxFilters,
     offset: int = 0,
     limit: int = PAGE_SIZE,
@@ -186,6 +189,44 @@ def conversation_detail(
         over_goal=conversation.awaiting_since is not None
         and conversation.awaiting_since + goal < now,
     )
+
+
+@dataclass
+class ConversationThread:
+    """One conversation for the REST API: everything said, noted and attempted in it."""
+
+    conversation: Conversation
+    labels: list[Label]
+    messages: list[Message]
+    notes: list[InternalNote]
+    replies: list[Reply]  # every reply written in Parvis, sent or not
+    over_goal: bool
+
+
+def conversation_thread(
+    *, conversation: Conversation, now: datetime | None = None
+) -> ConversationThread:
+    """Messages (the first 200, oldest first, as the page shows them), notes and replies."""
+    now = now or timezone.now()
+    goal = inbox_settings_for(conversation.organisation_id).goal
+    return ConversationThread(
+        conversation=conversation,
+        labels=list(conversation.labels.order_by("name")),
+        messages=list(conversation.messages.order_by("created_at", "id")[:200]),
+        notes=list(conversation.notes.select_related("author")),
+        replies=list(conversation.replies.select_related("author").order_by("created_at", "id")),
+        over_goal=conversation.is_over_goal(goal, now),
+    )
+
+
+def member_user(organisation: Organisation, user_id: int) -> User | None:
+    """The member of ``organisation`` with this user id (None for anyone else)."""
+    membership = (
+        Membership.objects.filter(organisation=organisation, user_id=user_id)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership is not None else None
 
 
 # --- response-time goals ------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 """Inbox workflows a person starts: status, assignment, labels, notes, replies, settings.
 
 Each function is keyword-only, checks the caller's role (contributors and up answer; viewers
-read), writes the audit log, and leaves the tree of rows consistent. Network calls happen only
-in :func:`reply_send`, with the same exactly-once care as publishing.
+read), writes the audit log, and leaves the tree of rows consistent. The caller is an
+:class:`Actor` (a member, or an API key from the REST API); pages may still pass their
+``membership``. Network calls happen only in :func:`reply_send`, with the same exactly-once
+care as publishing: a reply that may already be on the network is looked up before any new
+send (``Connector.reconcile_reply``), never re-sent blindly.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 import time
@@ -18,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parvis.accounts.actor import Actor
 from parvis.accounts.models import Membership, User
 from parvis.accounts.roles import Role
-from parvis.core.audit import audit_record
 from parvis.inbox.ingest import inbox_settings_for
 from parvis.inbox.models import (
     Conversation,
@@ -32,10 +36,11 @@ from parvis.inbox.models import (
     ReplyAttempt,
     SavedReply,
 )
-from parvis.networks.contracts import Draft, PublishResult
+from parvis.networks.contracts import PublishResult
 from parvis.networks.errors import (
     AuthExpired,
     ConnectorError,
+    NotSupported,
     RateLimited,
     Rejected,
     Transient,
@@ -52,17 +57,30 @@ log = logging.getLogger("parvis.inbox")
 MAX_REPLY_CHARS = 5000
 RETRY_BACKOFF = (60, 300, 900, 3600)  # seconds, then give up and show the error
 SENDING_STALE_AFTER = timedelta(minutes=10)
+# A reply the lookup did not find right after a timeout is looked up once more after this
+# pause (the network may still be writing it), and sent only if still absent.
+UNCONFIRMED_RECHECK = timedelta(seconds=30)
+# X and others round ``start_time`` to the second: look a little before the reply was written.
+RECONCILE_SLACK = timedelta(seconds=5)
 # A person waits for the answer in the page: fail fast, the task retries transient errors.
 INTERACTIVE_POLICY = HttpPolicy(timeout=10.0, connect_timeout=5.0, retries=1, backoff_seconds=0.2)
 
 
-def _require(membership: Membership, minimum: str = Role.CONTRIBUTOR) -> None:
-    if not membership.can(minimum):
-        raise PermissionDenied(_("Your role does not allow this."))
+def _who(actor: Actor | None, membership: Membership | None) -> Actor:
+    """The REST API passes an ``Actor`` (a member or an API key); pages their membership."""
+    if actor is not None:
+        return actor
+    if membership is not None:
+        return Actor.of(membership)
+    raise TypeError("an actor or a membership is required")
 
 
-def _same_org(membership: Membership, conversation: Conversation) -> None:
-    if conversation.organisation_id != membership.organisation_id:
+def _require(actor: Actor, minimum: str = Role.CONTRIBUTOR) -> None:
+    actor.require(minimum)
+
+
+def _same_org(actor: Actor, row: Conversation | Reply | SavedReply) -> None:
+    if row.organisation_id != actor.organisation.pk:
         raise PermissionDenied
 
 
@@ -70,143 +88,148 @@ def _same_org(membership: Membership, conversation: Conversation) -> None:
 
 
 def conversation_set_status(
-    *, membership: Membership, conversation: Conversation, status: str
+    *,
+    conversation: Conversation,
+    status: str,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
 ) -> Conversation:
     """Done, reopen, file as spam or take it back from spam (spam is never deleted)."""
-    _require(membership)
-    _same_org(membership, conversation)
+    who = _who(actor, membership)
+    _require(who)
+    _same_org(who, conversation)
     if status not in Conversation.Status.values:
-        raise ValidationError(_("Unknown status."))
+        raise ValidationError(_("Unknown status."), code="unknown_status")
     before = conversation.status
     if before == status:
         return conversation
     conversation.status = status
     conversation.save(update_fields=["status"])
-    audit_record(
-        action=f"inbox.conversation.{status}",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=conversation,
-        before=before,
-    )
+    who.audit(f"inbox.conversation.{status}", conversation, before=before)
     return conversation
 
 
 def conversation_assign(
-    *, membership: Membership, conversation: Conversation, assignee: User | None
+    *,
+    conversation: Conversation,
+    assignee: User | None,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
 ) -> Conversation:
-    _require(membership)
-    _same_org(membership, conversation)
+    who = _who(actor, membership)
+    _require(who)
+    _same_org(who, conversation)
     if (
         assignee is not None
         and not Membership.objects.filter(
-            organisation_id=membership.organisation_id, user=assignee
+            organisation_id=who.organisation.pk, user=assignee
         ).exists()
     ):
-        raise ValidationError(_("This person is not a member of the organisation."))
+        raise ValidationError(
+            _("This person is not a member of the organisation."), code="not_a_member"
+        )
     conversation.assignee = assignee
     conversation.save(update_fields=["assignee"])
-    audit_record(
-        action="inbox.conversation.assigned",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=conversation,
-        assignee=assignee.email if assignee else "",
+    who.audit(
+        "inbox.conversation.assigned", conversation, assignee=assignee.email if assignee else ""
     )
     return conversation
 
 
 def conversation_set_labels(
-    *, membership: Membership, conversation: Conversation, names: list[str]
+    *,
+    conversation: Conversation,
+    names: list[str],
+    actor: Actor | None = None,
+    membership: Membership | None = None,
 ) -> list[Label]:
     """Replace the conversation's labels; unknown names become new labels of the organisation."""
-    _require(membership)
-    _same_org(membership, conversation)
+    who = _who(actor, membership)
+    _require(who)
+    _same_org(who, conversation)
     cleaned = sorted({" ".join(n.split())[:50] for n in names if n.strip()})[:20]
     labels = []
     for name in cleaned:
         label, _created = Label.objects.get_or_create(
-            organisation_id=membership.organisation_id, name=name
+            organisation_id=who.organisation.pk, name=name
         )
         labels.append(label)
     conversation.labels.set(labels)
-    audit_record(
-        action="inbox.conversation.labelled",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=conversation,
-        labels=cleaned,
-    )
+    who.audit("inbox.conversation.labelled", conversation, labels=cleaned)
     return labels
 
 
-def note_add(*, membership: Membership, conversation: Conversation, text: str) -> InternalNote:
+def note_add(
+    *,
+    conversation: Conversation,
+    text: str,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
+) -> InternalNote:
     """An internal note: for the team only, never sent to the network."""
-    _require(membership)
-    _same_org(membership, conversation)
+    who = _who(actor, membership)
+    _require(who)
+    _same_org(who, conversation)
     text = text.strip()
     if not text:
-        raise ValidationError(_("The note is empty."))
+        raise ValidationError(_("The note is empty."), code="empty_note")
     note = InternalNote.objects.create(
-        organisation_id=membership.organisation_id,
+        organisation_id=who.organisation.pk,
         conversation=conversation,
-        author=membership.user,
+        author=who.user,
         text=text[:MAX_REPLY_CHARS],
     )
-    audit_record(
-        action="inbox.note.added",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=conversation,
-    )
+    who.audit("inbox.note.added", conversation)
     return note
 
 
 # --- saved replies and settings ---------------------------------------------------------------
 
 
-def saved_reply_create(*, membership: Membership, name: str, text: str, intent: str) -> SavedReply:
-    _require(membership, Role.MANAGER)
+def saved_reply_create(
+    *,
+    name: str,
+    text: str,
+    intent: str,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
+) -> SavedReply:
+    who = _who(actor, membership)
+    _require(who, Role.MANAGER)
     saved = SavedReply.objects.create(
-        organisation_id=membership.organisation_id,
+        organisation_id=who.organisation.pk,
         name=name.strip()[:100],
         text=text.strip(),
         intent=intent,
     )
-    audit_record(
-        action="inbox.saved_reply.created",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=saved,
-    )
+    who.audit("inbox.saved_reply.created", saved)
     return saved
 
 
-def saved_reply_delete(*, membership: Membership, saved_reply: SavedReply) -> None:
-    _require(membership, Role.MANAGER)
-    if saved_reply.organisation_id != membership.organisation_id:
-        raise PermissionDenied
-    audit_record(
-        action="inbox.saved_reply.deleted",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=saved_reply,
-    )
+def saved_reply_delete(
+    *, saved_reply: SavedReply, actor: Actor | None = None, membership: Membership | None = None
+) -> None:
+    who = _who(actor, membership)
+    _require(who, Role.MANAGER)
+    _same_org(who, saved_reply)
+    who.audit("inbox.saved_reply.deleted", saved_reply)
     saved_reply.delete()
 
 
 def inbox_settings_update(
     *,
-    membership: Membership,
     goal_hours: int,
     job_applications_to: User | None,
     llm_base_url: str,
     llm_model: str,
     llm_api_key: str | None,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
 ) -> InboxSettings:
     """``llm_api_key`` None keeps the stored key; an empty string removes it."""
-    _require(membership, Role.MANAGER)
-    settings = inbox_settings_for(membership.organisation_id)
+    who = _who(actor, membership)
+    _require(who, Role.MANAGER)
+    settings = inbox_settings_for(who.organisation.pk)
     settings.goal_hours = max(1, min(goal_hours, 24 * 30))
     settings.job_applications_to = job_applications_to
     settings.llm_base_url = llm_base_url.strip()
@@ -214,11 +237,9 @@ def inbox_settings_update(
     if llm_api_key is not None:
         settings.llm_api_key = llm_api_key.strip()
     settings.save()
-    audit_record(
-        action="inbox.settings.updated",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=settings,
+    who.audit(
+        "inbox.settings.updated",
+        settings,
         goal_hours=settings.goal_hours,
         llm=bool(settings.llm_configured),
     )
@@ -258,55 +279,80 @@ def render_saved_reply(text: str, variables: dict[str, str]) -> str:
 # --- replies ------------------------------------------------------------------------------------
 
 
-def reply_create(*, membership: Membership, conversation: Conversation, text: str) -> Reply:
-    """Record the reply a person clicked « Send » for. Nothing is sent without that click."""
-    _require(membership)
-    _same_org(membership, conversation)
+def _enqueue(reply: Reply) -> None:
+    from parvis.inbox.tasks import enqueue_reply
+
+    enqueue_reply(reply.pk)
+
+
+def reply_create(
+    *,
+    conversation: Conversation,
+    text: str,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
+    enqueue: bool = False,
+) -> Reply:
+    """Record the reply a person clicked « Send » for. Nothing is sent without that click.
+
+    ``enqueue``: the worker sends it once the transaction commits (the REST API); the page
+    calls :func:`reply_send` itself to show the outcome at once. Either way the send claims
+    the reply first, so it reaches the network once.
+    """
+    who = _who(actor, membership)
+    _require(who)
+    _same_org(who, conversation)
     text = text.strip()
     if not text:
-        raise ValidationError(_("The reply is empty."))
+        raise ValidationError(_("The reply is empty."), code="empty_reply")
     if len(text) > MAX_REPLY_CHARS:
-        raise ValidationError(_("The reply is too long."))
+        raise ValidationError(_("The reply is too long."), code="reply_too_long")
     last_inbound = (
         Message.objects.filter(conversation=conversation, direction=Message.Direction.IN)
         .order_by("-created_at", "-id")
         .first()
     )
     reply = Reply.objects.create(
-        organisation_id=membership.organisation_id,
+        organisation_id=who.organisation.pk,
         conversation=conversation,
         in_reply_to=last_inbound,
-        author=membership.user,
+        author=who.user,
         text=text,
     )
-    audit_record(
-        action="inbox.reply.created",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=conversation,
-        reply_id=reply.pk,
-    )
+    who.audit("inbox.reply.created", conversation, reply_id=reply.pk)
+    if enqueue:
+        _enqueue(reply)
     return reply
 
 
-def reply_resend(*, membership: Membership, reply: Reply) -> Reply:
-    """A person decides to send again a reply the network did not confirm (after checking)."""
-    _require(membership)
-    if reply.organisation_id != membership.organisation_id:
-        raise PermissionDenied
-    if reply.status not in {Reply.Status.UNCONFIRMED, Reply.Status.FAILED}:
+RESENDABLE = (Reply.Status.UNCONFIRMED, Reply.Status.FAILED)
+
+
+def reply_resend(
+    *,
+    reply: Reply,
+    actor: Actor | None = None,
+    membership: Membership | None = None,
+    enqueue: bool = False,
+) -> Reply:
+    """A person decides to send again a reply that failed or that the network did not confirm.
+
+    The next send still looks it up first when the network can tell (it may have arrived);
+    when the network cannot tell, this decision is what allows sending it again. A clear
+    ``next_attempt_at`` marks the decision (automatic retries always set one).
+    """
+    who = _who(actor, membership)
+    _require(who)
+    _same_org(who, reply)
+    if reply.status not in RESENDABLE:
         return reply
     Reply.objects.filter(pk=reply.pk, status=reply.status).update(
-        status=Reply.Status.RETRY, error=""
+        status=Reply.Status.RETRY, error="", next_attempt_at=None
     )
-    audit_record(
-        action="inbox.reply.resent",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=reply.conversation,
-        reply_id=reply.pk,
-    )
+    who.audit("inbox.reply.resent", reply.conversation, reply_id=reply.pk)
     reply.refresh_from_db()
+    if enqueue:
+        _enqueue(reply)
     return reply
 
 
@@ -380,16 +426,129 @@ def _account_error(account: SocialAccount, error: ConnectorError) -> None:
     account_record_error(account=account, error=error)
 
 
-def _reconcile(connector: Connector, reply: Reply, since: datetime) -> PublishResult | None:
-    """Look the reply up after a timeout. Connectors that cannot find replies answer None
-    (X's lookup excludes replies: the reply then stays « unconfirmed » for a person)."""
+class Lookup(enum.Enum):
+    """What a lookup of a reply that may be on the network said, when it did not find it."""
+
+    ABSENT = "absent"  # looked, not there: safe to send
+    CANNOT_TELL = "cannot_tell"  # the network offers no way to know (or not this far back)
+
+
+def _look_up(connector: Connector, reply: Reply, parent_id: str) -> PublishResult | Lookup:
+    """Ask the network whether the reply is there. Other connector errors propagate: the
+    lookup failed this time, which tells nothing either way."""
     try:
-        return connector.reconcile(
-            Draft(text=reply.text, idempotency_key=str(reply.idempotency_key)), since=since
+        found = connector.reconcile_reply(
+            parent_id=parent_id, text=reply.text, since=reply.created_at - RECONCILE_SLACK
         )
+    except NotSupported:
+        return Lookup.CANNOT_TELL
+    if found is None:
+        return Lookup.ABSENT
+    return PublishResult(found.remote_id, found.url, reconciled=True)
+
+
+def _may_be_online(reply: Reply) -> bool:
+    """An earlier send of this reply timed out (or its worker died): it may have arrived."""
+    return reply.attempts.filter(outcome=Unconfirmed.code).exists()
+
+
+def _last_outcome(reply: Reply) -> str:
+    last = reply.attempts.order_by("-started_at", "-id").values_list("outcome", flat=True).first()
+    return last or ""
+
+
+def _set(reply: Reply, **fields: object) -> Reply:
+    Reply.objects.filter(pk=reply.pk).update(**fields)
+    reply.refresh_from_db()
+    return reply
+
+
+def _still_unconfirmed(
+    reply: Reply,
+    account: SocialAccount,
+    started: float,
+    started_at: datetime,
+    *,
+    error: ConnectorError | None,
+    recheck: bool,
+) -> Reply:
+    """The reply may be on the network and we do not know, or know it is absent for now.
+
+    ``recheck``: the network can tell; look it up again later (and send only if still absent),
+    within the usual retry budget. Otherwise a person decides (« unconfirmed »). The attempt
+    is recorded as unconfirmed either way, so that every later send looks the reply up first.
+    """
+    message = Unconfirmed().user_message
+    detail = error.user_message if error is not None else message
+    tries = reply.attempts.count()
+    _attempt(reply, started, started_at, Unconfirmed.code, error=detail)
+    if isinstance(error, (RateLimited, AuthExpired)):
+        _account_error(account, error)
+    if not recheck or tries >= len(RETRY_BACKOFF):
+        return _set(reply, status=Reply.Status.UNCONFIRMED, error=message, next_attempt_at=None)
+    wait = UNCONFIRMED_RECHECK if error is None else timedelta(seconds=RETRY_BACKOFF[tries])
+    if isinstance(error, RateLimited):
+        wait = max(wait, timedelta(seconds=int(error.retry_after_seconds(started_at)) + 1))
+    next_at = started_at + wait
+    reply = _set(reply, status=Reply.Status.RETRY, error=message, next_attempt_at=next_at)
+    from parvis.inbox.tasks import enqueue_reply
+
+    enqueue_reply(reply.pk, eta=next_at)
+    return reply
+
+
+def _after_timeout(
+    connector: Connector,
+    reply: Reply,
+    parent_id: str,
+    started: float,
+    started_at: datetime,
+) -> PublishResult | Reply:
+    """The send timed out: look the reply up at once. Found: it is sent. Absent: look again
+    after :data:`UNCONFIRMED_RECHECK`, then send if still absent. Cannot tell: a person
+    decides. The lookup failed: try the lookup again later (a person decides when it was
+    refused for good, e.g. an expired token)."""
+    account = reply.conversation.account
+    try:
+        found = _look_up(connector, reply, parent_id)
     except ConnectorError as exc:
         log.info("inbox.reply_reconcile_failed", extra={"reply_id": reply.pk, "error": repr(exc)})
-        return None
+        recheck = not exc.permanent  # a refused lookup will not work better later
+        return _still_unconfirmed(reply, account, started, started_at, error=exc, recheck=recheck)
+    if isinstance(found, PublishResult):
+        return found
+    recheck = found is Lookup.ABSENT
+    return _still_unconfirmed(reply, account, started, started_at, error=None, recheck=recheck)
+
+
+def _before_resend(
+    connector: Connector,
+    reply: Reply,
+    parent_id: str,
+    started: float,
+    started_at: datetime,
+) -> PublishResult | Reply | None:
+    """A reply that may already be on the network: look it up before sending it again.
+
+    A result: it is there (nothing to send). None: send it. A reply: not now (its new state).
+    When the network cannot tell, send only on a person's decision (or when the last attempt
+    after that decision ended in a plain error): automatic retries never re-send blindly.
+    """
+    account = reply.conversation.account
+    try:
+        found = _look_up(connector, reply, parent_id)
+    except ConnectorError as exc:
+        log.info("inbox.reply_reconcile_failed", extra={"reply_id": reply.pk, "error": repr(exc)})
+        recheck = not exc.permanent  # a refused lookup will not work better later
+        return _still_unconfirmed(reply, account, started, started_at, error=exc, recheck=recheck)
+    if isinstance(found, PublishResult):
+        return found
+    if found is Lookup.CANNOT_TELL:
+        decided = reply.next_attempt_at is None  # see reply_resend
+        if not decided and _last_outcome(reply) == Unconfirmed.code:
+            message = Unconfirmed().user_message
+            return _set(reply, status=Reply.Status.UNCONFIRMED, error=message, next_attempt_at=None)
+    return None
 
 
 def reply_send(
@@ -397,11 +556,13 @@ def reply_send(
 ) -> Reply | None:
     """Send one reply through its account's connector, exactly once.
 
-    The remote id is stored the moment the network returns it. A timeout (``Unconfirmed``) is
-    looked up before anything else and, when not found, left « unconfirmed »: only a person
-    may send it again. Transient failures and rate limits are retried later by the task;
-    a refusal stays in the reply box with the network's reason. Demo conversations are never
-    sent: the reply is recorded as « demo: not sent ».
+    The remote id is stored the moment the network returns it. After a timeout
+    (``Unconfirmed``) the reply is looked up on the network (``reconcile_reply``) before
+    anything else: found, it is marked sent; absent, it is looked up again a little later and
+    sent only if still absent; when the network cannot tell, it stays « unconfirmed » and only
+    a person may send it again. Transient failures and rate limits are retried later by the
+    task; a refusal stays in the reply box with the network's reason. Demo conversations are
+    never sent: the reply is recorded as « demo: not sent ».
     """
     reply = _claim(reply_id)
     if reply is None:
@@ -421,17 +582,23 @@ def reply_send(
     parent_id = reply.in_reply_to.remote_id if reply.in_reply_to else conversation.subject_remote_id
     connector = connector or account.connector(policy=INTERACTIVE_POLICY)
     try:
-        result = connector.reply(parent_id=parent_id, text=reply.text)
-    except Unconfirmed as exc:
-        found = _reconcile(connector, reply, started_at - timedelta(minutes=1))
-        if found is None:
-            _attempt(reply, started, started_at, exc.code, error=exc.user_message)
-            Reply.objects.filter(pk=reply.pk).update(
-                status=Reply.Status.UNCONFIRMED, error=exc.user_message
-            )
-            reply.refresh_from_db()
-            return reply
-        result = PublishResult(found.remote_id, found.url, reconciled=True)
+        checked = (
+            _before_resend(connector, reply, parent_id, started, started_at)
+            if _may_be_online(reply)
+            else None
+        )
+        if isinstance(checked, Reply):
+            return checked
+        result = (
+            checked
+            if checked is not None
+            else connector.reply(parent_id=parent_id, text=reply.text)
+        )
+    except Unconfirmed:
+        outcome = _after_timeout(connector, reply, parent_id, started, started_at)
+        if isinstance(outcome, Reply):
+            return outcome
+        result = outcome
     except (RateLimited, Transient) as exc:
         tries = reply.attempts.count()
         _attempt(reply, started, started_at, exc.code, error=exc.user_message)
@@ -445,10 +612,7 @@ def reply_send(
             if isinstance(exc, RateLimited):
                 wait = max(wait, int(exc.retry_after_seconds(started_at)) + 1)
             next_at = started_at + timedelta(seconds=wait)
-        Reply.objects.filter(pk=reply.pk).update(
-            status=status, error=exc.user_message, next_attempt_at=next_at
-        )
-        reply.refresh_from_db()
+        reply = _set(reply, status=status, error=exc.user_message, next_attempt_at=next_at)
         if status == Reply.Status.RETRY:
             from parvis.inbox.tasks import enqueue_reply
 
@@ -458,9 +622,7 @@ def reply_send(
         _attempt(reply, started, started_at, exc.code, error=exc.user_message)
         if isinstance(exc, AuthExpired):
             _account_error(account, exc)
-        Reply.objects.filter(pk=reply.pk).update(status=Reply.Status.FAILED, error=exc.user_message)
-        reply.refresh_from_db()
-        return reply
+        return _set(reply, status=Reply.Status.FAILED, error=exc.user_message)
     # Persist the remote id first, in its own statement: whatever fails next, we know it's out.
     done_at = timezone.now()
     Reply.objects.filter(pk=reply.pk).update(
@@ -484,10 +646,24 @@ def reply_send(
 
 def replies_unstick(*, now: datetime | None = None) -> int:
     """Replies left « sending » by a worker that died: we cannot know whether the network got
-    them, so they become « unconfirmed » (a person decides), never re-sent blindly."""
-    cutoff = (now or timezone.now()) - SENDING_STALE_AFTER
-    stale = Reply.objects.filter(status=Reply.Status.SENDING, claimed_at__lt=cutoff)
-    return stale.update(
-        status=Reply.Status.UNCONFIRMED,
-        error=Unconfirmed().user_message,
-    )
+    them, so they become « unconfirmed » (a person decides), never re-sent blindly. The
+    attempt is recorded as unconfirmed: a later send looks the reply up first."""
+    now = now or timezone.now()
+    cutoff = now - SENDING_STALE_AFTER
+    message = Unconfirmed().user_message
+    count = 0
+    for reply in Reply.objects.filter(status=Reply.Status.SENDING, claimed_at__lt=cutoff):
+        with transaction.atomic():
+            moved = Reply.objects.filter(
+                pk=reply.pk, status=Reply.Status.SENDING, claimed_at=reply.claimed_at
+            ).update(status=Reply.Status.UNCONFIRMED, error=message, next_attempt_at=None)
+            if moved:
+                ReplyAttempt.objects.create(
+                    organisation_id=reply.organisation_id,
+                    reply=reply,
+                    started_at=reply.claimed_at or now,
+                    outcome=Unconfirmed.code,
+                    error="the worker stopped while sending",
+                )
+        count += moved
+    return count

@@ -10,6 +10,7 @@ _C = "o/<slug:org>/inbox/c/<int:conversation_id>/"
 
 urlpatterns = [
     path("o/<slug:org>/inbox/", views.inbox, name="inbox"),
+    path("o/<slug:org>/inbox/check/", views.check_now, name="check_now"),
     path("o/<slug:org>/inbox/goals/", views.goals, name="goals"),
     path("o/<slug:org>/inbox/settings/", views.settings_page, name="settings"),
     path("o/<slug:org>/inbox/backfill/", views.backfill, name="backfill"),

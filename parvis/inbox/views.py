@@ -8,10 +8,13 @@ the inbox works without JavaScript and on a phone.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parvis.accounts.access import OrgRequest, org_view
@@ -108,10 +111,65 @@ def inbox(request: OrgRequest) -> HttpResponse:
         "query": query.urlencode(),
         "next_offset": offset + len(page.conversations),
         "selected": request.GET.get("c", ""),
+        "can_check": request.membership.can(Role.CONTRIBUTOR),
     }
     if request.htmx and request.htmx.target == "inbox-list":  # type: ignore[attr-defined]
         return render(request, "inbox/_list.html", context)
     return render(request, "inbox/inbox.html", context)
+
+
+# A person may click « Check now » again and again: one reading per organisation in this window
+# is enough, and spares the networks' rate limits (X counts every read of the mentions).
+CHECK_NOW_WINDOW_S = 30
+
+
+def _check_now_enqueue(account_ids: list[int]) -> None:
+    from parvis.inbox.tasks import poll_account_task
+
+    for account_id in account_ids:
+        poll_account_task.delay(account_id)
+
+
+@require_POST
+@org_view(Role.CONTRIBUTOR)
+def check_now(request: OrgRequest) -> HttpResponse:
+    """« Check now »: ask the worker to read the organisation's accounts at once, rather than
+    at the next scheduled reading. The messages arrive in the list as the worker reads them."""
+    organisation = request.organisation
+    accounts = SocialAccount.objects.for_organisation(organisation)
+    account_ids = list(
+        accounts.filter(status=SocialAccount.Status.CONNECTED, is_demo=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    checking = connect = False
+    if account_ids:
+        # The creation instant too: one Redis may serve several Parvis databases (staging and
+        # production, the test suite's instances), where the same id is another organisation.
+        key = f"inbox:check-now:{organisation.pk}:{organisation.created_at.timestamp()}"
+        if cache.add(key, 1, timeout=CHECK_NOW_WINDOW_S):
+            transaction.on_commit(lambda: _check_now_enqueue(account_ids))
+            notice = ngettext(
+                "Checking your account now: new messages will appear here in a moment.",
+                "Checking your %(count)d accounts now: new messages will appear here in a moment.",
+                len(account_ids),
+            ) % {"count": len(account_ids)}
+        else:
+            notice = _("A check is already on its way: new messages will appear here in a moment.")
+        checking = True
+    elif accounts.filter(is_demo=True).exists():
+        notice = _("Demo accounts have nothing new to read.")
+    else:
+        notice = _("No connected account to check: connect one on the Accounts page.")
+        connect = True
+    if request.htmx:  # type: ignore[attr-defined]
+        context = {"notice": notice, "checking": checking, "connect": connect}
+        return render(request, "inbox/_check_status.html", context)
+    if checking:
+        messages.success(request, notice)
+    else:
+        messages.info(request, notice)
+    return redirect("inbox:inbox", org=organisation.slug)
 
 
 @require_GET

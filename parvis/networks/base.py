@@ -141,7 +141,20 @@ class Connector(ABC):
         raise NotSupported("suppression", network=self.network_name)
 
     def reply(self, *, parent_id: str, text: str) -> PublishResult:
+        """Answer ``parent_id``. May raise :class:`Unconfirmed`: call :meth:`reconcile_reply`
+        before any retry."""
         raise NotSupported("réponse", network=self.network_name)
+
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """Find the account's reply ``text`` to ``parent_id`` created after ``since``; None if
+        the lookup shows it is absent (safe to send it now).
+
+        Raises :class:`NotSupported` when this network gives no way to tell (the default): the
+        caller must not take that for "absent". Other errors mean the lookup failed this time.
+        """
+        raise NotSupported("vérification des réponses envoyées", network=self.network_name)
 
     def read_inbound(
         self, kind: InboundKind, *, cursor: str | None = None, limit: int = 50

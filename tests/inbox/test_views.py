@@ -12,10 +12,10 @@ from django.urls import reverse
 from parvis.core.demo import demo_create
 from parvis.core.models import AuditEvent
 from parvis.inbox.ingest import inbox_ingest
-from parvis.inbox.models import Conversation, InternalNote, Message, Reply
+from parvis.inbox.models import Conversation, InternalNote, Label, Message, Reply
 from parvis.networks.models import SocialAccount
 from tests.conftest import Cast
-from tests.inbox.conftest import item
+from tests.inbox.conftest import item, make_account
 
 
 def _client(cast: Cast, user: Any = None) -> Client:
@@ -201,3 +201,130 @@ def test_empty_reply_is_refused_and_goals_and_settings_pages(
     )
     pane = client.get(_url(cast, "conversation", conversation), **HX).content.decode()
     assert "Bonjour Anne {0.__class__}" in pane
+
+
+def test_label_filter_lists_the_conversations_carrying_the_label(
+    cast: Cast, account: SocialAccount
+) -> None:
+    inbox_ingest(
+        account,
+        [
+            item("Un devis pour un escalier ?", author="anne", thread="p1"),
+            item("Un devis pour une table ?", author="bruno", thread="p2"),
+            item("Vous êtes ouverts samedi ?", author="chloe", thread="p3"),
+        ],
+    )
+    client = _client(cast)
+    # No label yet: no empty « Label » menu in the filters.
+    assert 'name="label"' not in client.get(_url(cast, "inbox")).content.decode()
+    anne, bruno, chloe = (
+        Conversation.objects.get(participant_handle=who) for who in ("anne", "bruno", "chloe")
+    )
+    client.post(_url(cast, "labels", anne), {"labels": "devis, urgent"})
+    client.post(_url(cast, "labels", bruno), {"labels": "devis"})
+    client.post(_url(cast, "labels", chloe), {"labels": "urgent"})
+    devis = Label.objects.get(organisation=cast.org, name="devis")
+    urgent = Label.objects.get(organisation=cast.org, name="urgent")
+    Label.objects.create(organisation=cast.other_org, name="secret-de-charlie")
+
+    page = client.get(_url(cast, "inbox")).content.decode()
+    assert 'name="label"' in page
+    assert f'<option value="{devis.pk}">devis</option>' in page
+    assert "secret-de-charlie" not in page  # another organisation's labels are not offered
+
+    def shown(query: str) -> set[str]:
+        response = client.get(_url(cast, "inbox") + query, HTTP_HX_TARGET="inbox-list", **HX)
+        listed = response.content.decode()
+        return {who for who in ("Anne", "Bruno", "Chloe") if f"<strong>{who}</strong>" in listed}
+
+    assert shown("") == {"Anne", "Bruno", "Chloe"}
+    assert shown(f"?label={devis.pk}") == {"Anne", "Bruno"}
+    assert shown(f"?label={urgent.pk}") == {"Anne", "Chloe"}
+    # It combines with the other filters.
+    client.post(_url(cast, "status", bruno), {"status": "done"})
+    assert shown(f"?label={devis.pk}") == {"Anne"}
+    assert shown(f"?label={devis.pk}&status=done") == {"Bruno"}
+    # A label of another organisation is not a choice: nothing of it leaks, the filter is refused.
+    foreign = Label.objects.get(name="secret-de-charlie")
+    assert shown(f"?label={foreign.pk}") == {"Anne", "Chloe"}
+
+
+def _check_now(client: Client, cast: Cast, **extra: Any) -> Any:
+    return client.post(_url(cast, "check_now"), **extra)
+
+
+@pytest.fixture
+def enqueued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The accounts « Check now » asked the worker to read (poll_account_task.delay)."""
+    from parvis.inbox.tasks import poll_account_task
+
+    calls: list[int] = []
+    monkeypatch.setattr(poll_account_task, "delay", calls.append)
+    return calls
+
+
+def test_check_now_asks_the_worker_to_read_the_organisations_connected_accounts(
+    cast: Cast,
+    new_account: Any,
+    enqueued: list[int],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    x = new_account("x")
+    mastodon = new_account("mastodon")
+    new_account("bluesky", status=SocialAccount.Status.RECONNECT)  # cannot be read
+    make_account(cast.other_org, "x")  # another organisation's: never read from here
+    client = _client(cast, cast.bob)  # a contributor may ask
+
+    page = client.get(_url(cast, "inbox")).content.decode()
+    assert f'action="{_url(cast, "check_now")}"' in page and "Check now" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _check_now(client, cast, **HX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "data-checking" in body
+    assert "Checking your 2 accounts now: new messages will appear here in a moment." in body
+    assert enqueued == [x.pk, mastodon.pk]
+
+    # Clicked again at once: one reading is already on its way, the networks are spared.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _check_now(client, cast, **HX).content.decode()
+    assert "A check is already on its way" in again and "data-checking" in again
+    assert enqueued == [x.pk, mastodon.pk]
+
+    # Without JavaScript: back to the inbox, which says it.
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _check_now(client, cast, follow=True)
+    assert response.redirect_chain == [(_url(cast, "inbox"), 302)]
+    assert "new messages will appear here in a moment" in response.content.decode()
+    assert enqueued == [x.pk, mastodon.pk] * 2
+
+
+def test_check_now_roles_method_and_nothing_to_read(
+    cast: Cast, new_account: Any, enqueued: list[int]
+) -> None:
+    from parvis.accounts.models import Membership
+
+    client = _client(cast)
+    response = _check_now(client, cast, **HX).content.decode()
+    assert "No connected account to check" in response
+    assert reverse("networks:accounts", kwargs={"org": cast.org.slug}) in response
+    assert "data-checking" not in response
+    assert client.get(_url(cast, "check_now")).status_code == 405
+
+    demo = demo_create(owner=cast.alice)
+    demo_url = reverse("inbox:check_now", kwargs={"org": demo.slug})
+    response = client.post(demo_url, **HX).content.decode()
+    assert "Demo accounts have nothing new to read." in response
+
+    new_account("x")
+    Membership.objects.filter(user=cast.bob).update(role="viewer")
+    viewer = _client(cast, cast.bob)
+    assert _check_now(viewer, cast, **HX).status_code == 403
+    assert "Check now" not in viewer.get(_url(cast, "inbox")).content.decode()
+    outsider = _client(cast, cast.charlie)
+    assert _check_now(outsider, cast, **HX).status_code == 404
+    assert enqueued == []

@@ -1,5 +1,6 @@
 """The real path against the spec-validating X fake behind the fault proxy: read mentions by
-polling, answer from Parvis, and the network gets the reply exactly once, even after a timeout."""
+polling, answer from Parvis, and the network gets the reply exactly once, even after a timeout:
+a reply whose answer was lost is looked up on X (the account's timeline) before any new send."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from parvis.networks.contracts import AppCredentials
 from parvis.networks.models import SocialAccount
 from parvis.networks.x.connector import XConnector
 from tests.conftest import Cast
+from tests.inbox.test_reply_reconcile import reply_tasks
 from tests.networks.contract import TEST_POLICY
 from tests.peers.faultproxy import Fault, FaultProxy
 from tests.peers.x_fake import XFake
@@ -84,21 +86,125 @@ def test_reply_reaches_x_exactly_once(cast: Cast, peer: Peer) -> None:
     assert Message.objects.get(direction="out").remote_id == sent.remote_id
 
 
-def test_a_timeout_after_sending_never_doubles_the_reply(cast: Cast, peer: Peer) -> None:
-    mention = peer.fake.add_mention("client_fidele", "@parvis_test un devis pour une table ?")
+def _answerable(peer: Peer, text: str) -> tuple[str, Conversation]:
+    mention = peer.fake.add_mention("client_fidele", text)
     account_poll(account=peer.account, connector=peer.connector())
-    conversation = Conversation.objects.get(account=peer.account)
+    return mention, Conversation.objects.get(account=peer.account)
+
+
+def _posts_sent(peer: Peer) -> int:
+    return sum(1 for seen in peer.proxy.seen if (seen.method, seen.path) == ("POST", "/2/tweets"))
+
+
+def test_a_lost_answer_is_found_on_x_and_marked_sent_without_a_second_post(
+    cast: Cast, peer: Peer, django_capture_on_commit_callbacks: Any
+) -> None:
+    mention, conversation = _answerable(peer, "@parvis_test un devis pour une table ?")
     reply = reply_create(
         membership=cast.alice_membership, conversation=conversation, text="Avec plaisir !"
     )
     peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
-    sent = reply_send(reply_id=reply.pk, connector=peer.connector())
-    assert sent is not None and sent.status == Reply.Status.UNCONFIRMED
-    assert sent.error  # the reason is shown in the reply box
-    # Nothing re-sends it by itself: the task and a second run leave it alone.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sent = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert sent is not None and sent.status == Reply.Status.SENT
+    assert sent.remote_id == peer.fake.own_posts()[0].id and sent.error == ""
+    assert reply_tasks(callbacks) == 0  # nothing left to send later
+    # Nothing re-sends it: a second run finds nothing to claim.
     assert reply_send(reply_id=reply.pk, connector=peer.connector()) is None
     assert peer.replies_on_x(mention) == ["Avec plaisir !"]
-    assert ReplyAttempt.objects.get(reply=reply).outcome == "unconfirmed"
+    assert _posts_sent(peer) == 1
+    assert list(ReplyAttempt.objects.filter(reply=reply).values_list("outcome", flat=True)) == [
+        "reconciled"
+    ]
+    conversation.refresh_from_db()
+    assert conversation.awaiting_since is None and conversation.first_responder == cast.alice
+    assert Message.objects.get(direction="out").remote_id == sent.remote_id
+
+
+def test_a_reply_that_never_reached_x_is_sent_once_on_retry(
+    cast: Cast, peer: Peer, django_capture_on_commit_callbacks: Any
+) -> None:
+    mention, conversation = _answerable(peer, "@parvis_test vous livrez à Lyon ?")
+    reply = reply_create(membership=cast.bob_membership, conversation=conversation, text="Oui !")
+    # The request dies in the proxy: the client times out, X never sees it.
+    peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert first is not None and first.status == Reply.Status.RETRY
+    assert first.error  # « not confirmed: Parvis checks before any new attempt »
+    assert first.next_attempt_at is not None and first.next_attempt_at > datetime.now(UTC)
+    assert reply_tasks(callbacks) == 1  # the recheck, queued after commit
+    assert peer.fake.own_posts() == []
+    # The task at its due time: looks the reply up again, still absent, sends it once.
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert again is not None and again.status == Reply.Status.SENT
+    assert reply_send(reply_id=reply.pk, connector=peer.connector()) is None
+    assert peer.replies_on_x(mention) == ["Oui !"]
+    assert _posts_sent(peer) == 2  # the lost one and the real one
+    outcomes = list(ReplyAttempt.objects.filter(reply=reply).values_list("outcome", flat=True))
+    assert outcomes == ["unconfirmed", "sent"]
+    lookups = [s for s in peer.proxy.seen if s.path.startswith(f"/2/users/{peer.fake.me}/tweets")]
+    assert len(lookups) == 2  # after the timeout, and before the second send
+
+
+def test_a_reply_x_wrote_late_is_found_on_the_recheck_not_sent_again(
+    cast: Cast, peer: Peer
+) -> None:
+    mention, conversation = _answerable(peer, "@parvis_test horaires ?")
+    reply = reply_create(
+        membership=cast.alice_membership, conversation=conversation, text="De 9 h à 18 h."
+    )
+    peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
+    first = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert first is not None and first.status == Reply.Status.RETRY
+    # X finishes writing it after the lookup; its text starts with the handle it answers.
+    late = peer.fake.add_mention(
+        "parvis_test", "@client_fidele De 9 h à 18 h.", in_reply_to=mention
+    )
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert again is not None and again.status == Reply.Status.SENT and again.remote_id == late
+    assert len(peer.fake.own_posts()) == 1
+    assert _posts_sent(peer) == 1
+    assert ReplyAttempt.objects.filter(reply=reply).last().outcome == "reconciled"  # type: ignore[union-attr]
+
+
+def test_a_lookup_that_fails_after_a_timeout_never_sends_again(cast: Cast, peer: Peer) -> None:
+    mention, conversation = _answerable(peer, "@parvis_test un conseil ?")
+    reply = reply_create(
+        membership=cast.alice_membership, conversation=conversation, text="Bien sûr."
+    )
+    peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
+    peer.proxy.inject(Fault.server_error(503), times=None, method="GET", path="/tweets")
+    first = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert first is not None and first.status == Reply.Status.RETRY  # look again later
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert again is not None and again.status == Reply.Status.RETRY  # still cannot look
+    assert _posts_sent(peer) == 1
+    peer.proxy.clear()
+    last = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert last is not None and last.status == Reply.Status.SENT and last.url
+    assert peer.replies_on_x(mention) == ["Bien sûr."]
+    assert _posts_sent(peer) == 1
+
+
+def test_our_replies_to_another_post_or_with_another_text_are_not_taken_for_it(
+    cast: Cast, peer: Peer
+) -> None:
+    mention, conversation = _answerable(peer, "@parvis_test ouvert demain ?")
+    other = peer.fake.add_mention("client_fidele", "@parvis_test et dimanche ?")
+    peer.fake.add_mention("parvis_test", "Oui, demain.", in_reply_to=other)  # another parent
+    peer.fake.add_mention("parvis_test", "Oui, demain !", in_reply_to=mention)  # another text
+    reply = reply_create(
+        membership=cast.alice_membership, conversation=conversation, text="Oui, demain."
+    )
+    peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
+    first = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert first is not None and first.status == Reply.Status.RETRY  # not found: neither is it
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    # Sent for real this time; X itself refuses a text the account already posted.
+    assert again is not None and again.status == Reply.Status.FAILED
+    assert "duplicate" in again.error and again.remote_id == ""
+    assert _posts_sent(peer) == 2
 
 
 def test_a_refusal_stays_with_the_networks_reason(cast: Cast, peer: Peer) -> None:
@@ -160,7 +266,7 @@ def test_a_passing_failure_is_retried_later_by_the_task(
         sent = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert sent is not None and sent.status == Reply.Status.RETRY
     assert sent.next_attempt_at is not None and sent.error
-    assert len(callbacks) == 1  # the inbox.reply_send task, after commit
+    assert reply_tasks(callbacks) == 1  # the inbox.reply_send task, after commit
     peer.proxy.clear()
     again = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert again is not None and again.status == Reply.Status.SENT
@@ -182,3 +288,24 @@ def test_a_reply_left_sending_by_a_dead_worker_becomes_unconfirmed(cast: Cast, p
     assert reply.status == Reply.Status.UNCONFIRMED
     assert reply_send(reply_id=reply.pk, connector=peer.connector()) is None
     assert peer.fake.own_posts() == []
+
+
+def test_a_person_resending_a_reply_that_did_arrive_gets_it_marked_sent(
+    cast: Cast, peer: Peer
+) -> None:
+    """The worker died after X had the reply: « send again » looks it up and finds it."""
+    from parvis.inbox.services import replies_unstick
+
+    mention, conversation = _answerable(peer, "@parvis_test bonjour ?")
+    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="Oui")
+    Reply.objects.filter(pk=reply.pk).update(
+        status=Reply.Status.SENDING, claimed_at=datetime.now(UTC) - timedelta(minutes=30)
+    )
+    on_x = peer.fake.add_mention("parvis_test", "Oui", in_reply_to=mention)
+    assert replies_unstick() == 1
+    assert ReplyAttempt.objects.get(reply=reply).outcome == "unconfirmed"
+    reply.refresh_from_db()
+    reply_resend(membership=cast.alice_membership, reply=reply)
+    again = reply_send(reply_id=reply.pk, connector=peer.connector())
+    assert again is not None and again.status == Reply.Status.SENT and again.remote_id == on_x
+    assert len(peer.fake.own_posts()) == 1 and _posts_sent(peer) == 0

@@ -29,7 +29,13 @@ from parvis.networks.contracts import (
     PublishResult,
     ValidationIssue,
 )
-from parvis.networks.errors import ConnectorError, Rejected, Transient, Unconfirmed
+from parvis.networks.errors import (
+    ConnectorError,
+    NotSupported,
+    Rejected,
+    Transient,
+    Unconfirmed,
+)
 from parvis.networks.mastodon import client as api
 from parvis.networks.mastodon.media import upload_media
 from parvis.networks.transport import epoch_header, iso_header
@@ -45,6 +51,7 @@ class MastodonConnector(Connector):
     media_max_polls: ClassVar[int] = 60
     media_poll_seconds: ClassVar[float] = 1.0
     ids_per_call: ClassVar[int] = 20  # GET /api/v1/statuses?id[]= accepts 20 ids
+    reconcile_reply_pages: ClassVar[int] = 5  # of 40 statuses each
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -124,6 +131,36 @@ class MastodonConnector(Connector):
                     api.required_id(status), api.text(status, "url"), reconciled=True
                 )
         return None
+
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """Our status answering ``parent_id`` with this text, among the account's statuses
+        created since ``since`` (newest first, paged with ``max_id``). Beyond
+        ``reconcile_reply_pages`` pages the answer is "cannot tell", never "absent"."""
+        wanted = _comparable(text)
+        account_id = self.account_id or self.account_info().remote_id
+        path = api.ACCOUNT_STATUSES.format(id=account_id)
+        params: dict[str, Any] = {"limit": 40, "exclude_reblogs": "true"}
+        for _page in range(self.reconcile_reply_pages):
+            answer = self.request("GET", path, params=params)
+            for status in api.objects(answer.body):
+                if api.parse_time(status.get("created_at")) < since:
+                    return None  # newest first: everything further is older still
+                if api.text(status, "in_reply_to_id") == parent_id and (
+                    _comparable(api.plain_text(api.text(status, "content"))) == wanted
+                ):
+                    return PublishResult(
+                        api.required_id(status), api.text(status, "url"), reconciled=True
+                    )
+            next_max_id = api.next_max_id(answer.headers)
+            if next_max_id is None:
+                return None
+            params["max_id"] = next_max_id
+        raise NotSupported(
+            "vérification d’une réponse parmi autant de publications récentes",
+            network="mastodon",
+        )
 
     def _create(self, payload: dict[str, Any], idempotency_key: str | None) -> PublishResult:
         headers = (

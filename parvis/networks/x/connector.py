@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
@@ -31,6 +31,7 @@ from parvis.networks.x import client as api
 from parvis.networks.x.media import upload_media
 
 _URL = re.compile(r"https?://\S+")
+_LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
 
 
 class XConnector(Connector):
@@ -45,6 +46,7 @@ class XConnector(Connector):
     )
     media_chunk_bytes: ClassVar[int] = 1024 * 1024
     media_max_polls: ClassVar[int] = 60
+    reconcile_reply_pages: ClassVar[int] = 3  # of 100 posts each
 
     def _default_token_url(self) -> str:
         return self.base_url + api.TOKEN_PATH
@@ -101,6 +103,39 @@ class XConnector(Connector):
                 return PublishResult(post_id, self._post_url(post_id), reconciled=True)
         return None
 
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """Our reply to ``parent_id`` with this text, among the account's posts since ``since``
+        (the user timeline includes replies when not told to exclude them). X prefixes a reply's
+        text with the people it answers: compared without those mentions.
+
+        At most ``reconcile_reply_pages`` pages: beyond them the answer is "cannot tell"
+        (:class:`NotSupported`), never "absent"."""
+        wanted = _comparable_reply(text)
+        params: dict[str, Any] = {
+            "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "max_results": 100,
+            "post.fields": "created_at,text",
+            "expansions": "referenced_posts",
+        }
+        path = api.USER_POSTS.format(id=self.account_id)
+        for _page in range(self.reconcile_reply_pages):
+            body = self.request("GET", path, params=params).body
+            for post in api.data_list(body):
+                if _replied_to(post) == parent_id and (
+                    _comparable_reply(api.text_field(post, "text")) == wanted
+                ):
+                    post_id = api.text_field(post, "id")
+                    return PublishResult(post_id, self._post_url(post_id), reconciled=True)
+            token = api.next_token(body)
+            if token is None:
+                return None
+            params["pagination_token"] = token
+        raise NotSupported(
+            "vérification d’une réponse parmi autant de publications récentes", network="x"
+        )
+
     def _create(self, payload: dict[str, Any]) -> PublishResult:
         body = self.request("POST", api.POSTS, json=payload).body
         try:
@@ -144,11 +179,7 @@ class XConnector(Connector):
     def _inbound(self, post: dict[str, Any], users: dict[str, dict[str, Any]]) -> InboundItem:
         author_id = api.text_field(post, "author_id")
         author = users.get(author_id, {})
-        parent = ""
-        refs = post.get("referenced_tweets", post.get("referenced_posts"))
-        for ref in refs if isinstance(refs, list) else []:
-            if isinstance(ref, dict) and ref.get("type") == "replied_to":
-                parent = api.text_field(ref, "id")
+        parent = _replied_to(post)
         is_reply_to_us = api.text_field(post, "in_reply_to_user_id") == self.account_id
         post_id = api.text_field(post, "id")
         return InboundItem(
@@ -194,3 +225,19 @@ class XConnector(Connector):
 def _comparable(text: str) -> str:
     """X rewrites links to t.co, escapes ``&`` and may trim spaces: compare without those."""
     return " ".join(_URL.sub("", html.unescape(text)).split())
+
+
+def _comparable_reply(text: str) -> str:
+    """A reply's text as X returns it starts with the handles it answers (``@client ...``),
+    which the text we sent may or may not include: compare both without leading mentions."""
+    return _comparable(_LEADING_MENTIONS.sub("", text.lstrip()))
+
+
+def _replied_to(post: dict[str, Any]) -> str:
+    """The id of the post ``post`` answers ("" when it answers none). The spec names the
+    expansion ``referenced_posts``; X's answers (and the docs) say ``referenced_tweets``."""
+    refs = post.get("referenced_tweets", post.get("referenced_posts"))
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, dict) and ref.get("type") == "replied_to":
+            return api.text_field(ref, "id")
+    return ""

@@ -108,9 +108,63 @@
   }
 
 
+  // « Check now »: the worker reads the accounts in the background, so the list is read again
+  // every few seconds for a while. Quietly: the selection stays on the same conversation and
+  // nothing is opened, so the person can go on working through the list meanwhile. Through
+  // fetch rather than htmx.ajax: htmx queues every htmx.ajax call behind the one in flight and
+  // resolves the queued one at once, which would mislead refreshList() below. A list request
+  // started by htmx meanwhile (an action, a filter) wins: the quiet answer is then dropped.
+  const CHECK_EVERY_MS = 3000;
+  const CHECK_FOR_MS = 90000;
+  let checkTimer = null;
+  let listRequests = 0;
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.detail.target && event.detail.target.id === "inbox-list") listRequests += 1;
+  });
+
+  function reloadListQuietly() {
+    if (!list()) return;
+    const before = listRequests;
+    fetch(window.location.pathname + window.location.search, {
+      credentials: "same-origin",
+      headers: { "HX-Request": "true", "HX-Target": "inbox-list" },
+    }).then((response) => (response.ok ? response.text() : null)).then((html) => {
+      const target = list();
+      if (html === null || !target || listRequests !== before) return;
+      const open = document.querySelector("#pane [data-conversation]");
+      const chosen = target.querySelector(".inbox-item.selected");
+      const keepId = open ? open.dataset.conversation : (chosen ? chosen.dataset.id : "");
+      const hadFocus = target.contains(document.activeElement);
+      target.innerHTML = html;
+      if (window.htmx) window.htmx.process(target);
+      const all = items();
+      current = all.findIndex((item) => item.dataset.id === keepId);
+      all.forEach((item, i) => item.classList.toggle("selected", i === current));
+      if (hadFocus && current >= 0) all[current].querySelector(".inbox-link").focus();
+    }).catch(() => {});  // the next tick tries again
+  }
+
+  function followCheck() {
+    if (checkTimer !== null) window.clearInterval(checkTimer);
+    const until = Date.now() + CHECK_FOR_MS;
+    checkTimer = window.setInterval(() => {
+      if (Date.now() > until) {
+        window.clearInterval(checkTimer);
+        checkTimer = null;
+      } else if (!document.hidden) {
+        reloadListQuietly();
+      }
+    }, CHECK_EVERY_MS);
+  }
+
   // A pane answered to an action carries data-changed: the list is refreshed then. On a phone
   // the conversation is below the list: bring it into view once loaded.
   document.body.addEventListener("htmx:afterSwap", (event) => {
+    if (event.target.id === "inbox-check-status") {
+      if (event.target.querySelector("[data-checking]")) followCheck();
+      return;
+    }
     if (event.target.id !== "pane") return;
     if (event.target.querySelector("[data-changed]")) {
       if (event.target.contains(document.activeElement)) document.activeElement.blur();
