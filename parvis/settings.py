@@ -325,7 +325,9 @@ PUBLISHING = {
     "RETRY_BASE_S": float(env_str("PARVIS_PUBLISH_RETRY_BASE_S", "1")),
     "RETRY_CAP_S": 15 * 60,
     "UNCONFIRMED_RECHECK_S": float(env_str("PARVIS_PUBLISH_RECHECK_S", "5")),
-    "ENQUEUE_AHEAD_S": 15 * 60,  # posts due this soon get their own task at schedule time
+    # A publish holds its lease (renewed while it works) at most this long, then another
+    # worker may take it over: a call that hangs must not hold a post for ever.
+    "MAX_HOLD_S": env_int("PARVIS_PUBLISH_MAX_HOLD_S", default=3600),
     # `parvis dispatcher`: publishing threads per process, and its idle poll of the database.
     "DISPATCH_THREADS": env_int("PARVIS_DISPATCH_THREADS", default=8),
     "DISPATCH_POLL_S": float(env_str("PARVIS_DISPATCH_POLL_S", "0.5")),

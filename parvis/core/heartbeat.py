@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
@@ -21,3 +23,9 @@ def heartbeat_beat(*, name: str, kind: str) -> None:
         )
     except DatabaseError:
         log.warning("heartbeat not recorded", extra={"process_name": name}, exc_info=True)
+
+
+def heartbeat_alive(kind: str) -> bool:
+    """Whether a process of ``kind`` wrote its heartbeat recently (see /healthz)."""
+    fresh_since = timezone.now() - timedelta(seconds=settings.HEARTBEAT_STALE_S)
+    return Heartbeat.objects.filter(kind=kind, seen_at__gte=fresh_since).exists()

@@ -1,8 +1,8 @@
 """Words every part of Parvis shares: networks, content categories, objectives.
 
 Kept here, free of Django, so that pure packages (``parvis.insight``, the strategy engine,
-the connectors) and the Django apps name things the same way. Labels are French first;
-the web layer wraps them for translation.
+the connectors) and the Django apps name things the same way. Labels are written here in
+French (the default) and in English; ``label`` picks one for a language code.
 """
 
 from __future__ import annotations
@@ -59,6 +59,18 @@ CONTENT_CATEGORY_LABELS: dict[ContentCategory, str] = {
     ContentCategory.OTHER: "Autre",
 }
 
+CONTENT_CATEGORY_LABELS_EN: dict[ContentCategory, str] = {
+    ContentCategory.CUSTOMER_STORY: "Customer story",
+    ContentCategory.EXPERTISE: "Expertise, advice",
+    ContentCategory.BEHIND_THE_SCENES: "Behind the scenes",
+    ContentCategory.OFFER: "Offer, product",
+    ContentCategory.JOB_OFFER: "Job offer",
+    ContentCategory.EVENT: "Event",
+    ContentCategory.COMPANY_NEWS: "Company news",
+    ContentCategory.INDUSTRY_NEWS: "Industry news",
+    ContentCategory.OTHER: "Other",
+}
+
 # Categories that talk about the company itself: the study found PME publish mostly these
 # while saying they want customer relation and watch; the editorial line caps their share.
 SELF_CENTRED_CATEGORIES: frozenset[ContentCategory] = frozenset(
@@ -85,6 +97,21 @@ OBJECTIVE_LABELS: dict[Objective, str] = {
     Objective.RECRUITMENT: "Recrutement, marque employeur",
     Objective.COMMUNITY: "Animer une communauté",
 }
+OBJECTIVE_LABELS_EN: dict[Objective, str] = {
+    Objective.PROSPECTING: "Prospecting and selling",
+    Objective.CUSTOMER_RELATION: "Customer relations",
+    Objective.VISIBILITY: "Visibility and awareness",
+    Objective.WATCH: "Industry and competitor watch",
+    Objective.RECRUITMENT: "Recruitment, employer brand",
+    Objective.COMMUNITY: "Building a community",
+}
+
+
+def category_label(category: ContentCategory, language: str | None) -> str:
+    """The category's label in ``language`` (a language code; French unless English)."""
+    if language and language.startswith("en"):
+        return CONTENT_CATEGORY_LABELS_EN[category]
+    return CONTENT_CATEGORY_LABELS[category]
 
 
 class Intent(StrEnum):

@@ -37,13 +37,14 @@ BACKFILL_PAGES_PER_RUN = 20  # then the task re-enqueues itself: bounded time pe
 
 
 def readable_kinds(account: SocialAccount) -> list[InboundKind]:
-    """The kinds the account's network lets us read (its capabilities say so in advance)."""
+    """The kinds the account's network lets us read (its capabilities say so in advance), each
+    feed once: where comments come in the mentions feed, reading MENTION brings both."""
     try:
         caps = get_connector_class(account.kind).capabilities
     except ConnectorUnavailable:
         return []
     wanted = [
-        (InboundKind.COMMENT, caps.can_read_comments),
+        (InboundKind.COMMENT, caps.can_read_comments and not caps.comments_with_mentions),
         (InboundKind.MENTION, caps.can_read_mentions),
         (InboundKind.DM, caps.can_read_dms),
     ]

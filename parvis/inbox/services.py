@@ -2,8 +2,8 @@
 
 Each function is keyword-only, checks the caller's role (contributors and up answer; viewers
 read), writes the audit log, and leaves the tree of rows consistent. The caller is an
-:class:`Actor` (a member, or an API key from the REST API); pages may still pass their
-``membership``. Network calls happen only in :func:`reply_send`, with the same exactly-once
+:class:`Actor` (a member from the pages, ``Actor.of(membership)``, or an API key from the
+REST API). Network calls happen only in :func:`reply_send`, with the same exactly-once
 care as publishing: a reply that may already be on the network is looked up before any new
 send (``Connector.reconcile_reply``), never re-sent blindly.
 """
@@ -66,15 +66,6 @@ RECONCILE_SLACK = timedelta(seconds=5)
 INTERACTIVE_POLICY = HttpPolicy(timeout=10.0, connect_timeout=5.0, retries=1, backoff_seconds=0.2)
 
 
-def _who(actor: Actor | None, membership: Membership | None) -> Actor:
-    """The REST API passes an ``Actor`` (a member or an API key); pages their membership."""
-    if actor is not None:
-        return actor
-    if membership is not None:
-        return Actor.of(membership)
-    raise TypeError("an actor or a membership is required")
-
-
 def _require(actor: Actor, minimum: str = Role.CONTRIBUTOR) -> None:
     actor.require(minimum)
 
@@ -91,13 +82,11 @@ def conversation_set_status(
     *,
     conversation: Conversation,
     status: str,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
 ) -> Conversation:
     """Done, reopen, file as spam or take it back from spam (spam is never deleted)."""
-    who = _who(actor, membership)
-    _require(who)
-    _same_org(who, conversation)
+    _require(actor)
+    _same_org(actor, conversation)
     if status not in Conversation.Status.values:
         raise ValidationError(_("Unknown status."), code="unknown_status")
     before = conversation.status
@@ -105,7 +94,7 @@ def conversation_set_status(
         return conversation
     conversation.status = status
     conversation.save(update_fields=["status"])
-    who.audit(f"inbox.conversation.{status}", conversation, before=before)
+    actor.audit(f"inbox.conversation.{status}", conversation, before=before)
     return conversation
 
 
@@ -113,16 +102,14 @@ def conversation_assign(
     *,
     conversation: Conversation,
     assignee: User | None,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
 ) -> Conversation:
-    who = _who(actor, membership)
-    _require(who)
-    _same_org(who, conversation)
+    _require(actor)
+    _same_org(actor, conversation)
     if (
         assignee is not None
         and not Membership.objects.filter(
-            organisation_id=who.organisation.pk, user=assignee
+            organisation_id=actor.organisation.pk, user=assignee
         ).exists()
     ):
         raise ValidationError(
@@ -130,7 +117,7 @@ def conversation_assign(
         )
     conversation.assignee = assignee
     conversation.save(update_fields=["assignee"])
-    who.audit(
+    actor.audit(
         "inbox.conversation.assigned", conversation, assignee=assignee.email if assignee else ""
     )
     return conversation
@@ -140,22 +127,20 @@ def conversation_set_labels(
     *,
     conversation: Conversation,
     names: list[str],
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
 ) -> list[Label]:
     """Replace the conversation's labels; unknown names become new labels of the organisation."""
-    who = _who(actor, membership)
-    _require(who)
-    _same_org(who, conversation)
+    _require(actor)
+    _same_org(actor, conversation)
     cleaned = sorted({" ".join(n.split())[:50] for n in names if n.strip()})[:20]
     labels = []
     for name in cleaned:
         label, _created = Label.objects.get_or_create(
-            organisation_id=who.organisation.pk, name=name
+            organisation_id=actor.organisation.pk, name=name
         )
         labels.append(label)
     conversation.labels.set(labels)
-    who.audit("inbox.conversation.labelled", conversation, labels=cleaned)
+    actor.audit("inbox.conversation.labelled", conversation, labels=cleaned)
     return labels
 
 
@@ -163,23 +148,21 @@ def note_add(
     *,
     conversation: Conversation,
     text: str,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
 ) -> InternalNote:
     """An internal note: for the team only, never sent to the network."""
-    who = _who(actor, membership)
-    _require(who)
-    _same_org(who, conversation)
+    _require(actor)
+    _same_org(actor, conversation)
     text = text.strip()
     if not text:
         raise ValidationError(_("The note is empty."), code="empty_note")
     note = InternalNote.objects.create(
-        organisation_id=who.organisation.pk,
+        organisation_id=actor.organisation.pk,
         conversation=conversation,
-        author=who.user,
+        author=actor.user,
         text=text[:MAX_REPLY_CHARS],
     )
-    who.audit("inbox.note.added", conversation)
+    actor.audit("inbox.note.added", conversation)
     return note
 
 
@@ -191,28 +174,23 @@ def saved_reply_create(
     name: str,
     text: str,
     intent: str,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
 ) -> SavedReply:
-    who = _who(actor, membership)
-    _require(who, Role.MANAGER)
+    _require(actor, Role.MANAGER)
     saved = SavedReply.objects.create(
-        organisation_id=who.organisation.pk,
+        organisation_id=actor.organisation.pk,
         name=name.strip()[:100],
         text=text.strip(),
         intent=intent,
     )
-    who.audit("inbox.saved_reply.created", saved)
+    actor.audit("inbox.saved_reply.created", saved)
     return saved
 
 
-def saved_reply_delete(
-    *, saved_reply: SavedReply, actor: Actor | None = None, membership: Membership | None = None
-) -> None:
-    who = _who(actor, membership)
-    _require(who, Role.MANAGER)
-    _same_org(who, saved_reply)
-    who.audit("inbox.saved_reply.deleted", saved_reply)
+def saved_reply_delete(*, saved_reply: SavedReply, actor: Actor) -> None:
+    _require(actor, Role.MANAGER)
+    _same_org(actor, saved_reply)
+    actor.audit("inbox.saved_reply.deleted", saved_reply)
     saved_reply.delete()
 
 
@@ -223,13 +201,11 @@ def inbox_settings_update(
     llm_base_url: str,
     llm_model: str,
     llm_api_key: str | None,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
 ) -> InboxSettings:
     """``llm_api_key`` None keeps the stored key; an empty string removes it."""
-    who = _who(actor, membership)
-    _require(who, Role.MANAGER)
-    settings = inbox_settings_for(who.organisation.pk)
+    _require(actor, Role.MANAGER)
+    settings = inbox_settings_for(actor.organisation.pk)
     settings.goal_hours = max(1, min(goal_hours, 24 * 30))
     settings.job_applications_to = job_applications_to
     settings.llm_base_url = llm_base_url.strip()
@@ -237,7 +213,7 @@ def inbox_settings_update(
     if llm_api_key is not None:
         settings.llm_api_key = llm_api_key.strip()
     settings.save()
-    who.audit(
+    actor.audit(
         "inbox.settings.updated",
         settings,
         goal_hours=settings.goal_hours,
@@ -289,8 +265,7 @@ def reply_create(
     *,
     conversation: Conversation,
     text: str,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
     enqueue: bool = False,
 ) -> Reply:
     """Record the reply a person clicked « Send » for. Nothing is sent without that click.
@@ -299,9 +274,8 @@ def reply_create(
     calls :func:`reply_send` itself to show the outcome at once. Either way the send claims
     the reply first, so it reaches the network once.
     """
-    who = _who(actor, membership)
-    _require(who)
-    _same_org(who, conversation)
+    _require(actor)
+    _same_org(actor, conversation)
     text = text.strip()
     if not text:
         raise ValidationError(_("The reply is empty."), code="empty_reply")
@@ -313,13 +287,13 @@ def reply_create(
         .first()
     )
     reply = Reply.objects.create(
-        organisation_id=who.organisation.pk,
+        organisation_id=actor.organisation.pk,
         conversation=conversation,
         in_reply_to=last_inbound,
-        author=who.user,
+        author=actor.user,
         text=text,
     )
-    who.audit("inbox.reply.created", conversation, reply_id=reply.pk)
+    actor.audit("inbox.reply.created", conversation, reply_id=reply.pk)
     if enqueue:
         _enqueue(reply)
     return reply
@@ -331,8 +305,7 @@ RESENDABLE = (Reply.Status.UNCONFIRMED, Reply.Status.FAILED)
 def reply_resend(
     *,
     reply: Reply,
-    actor: Actor | None = None,
-    membership: Membership | None = None,
+    actor: Actor,
     enqueue: bool = False,
 ) -> Reply:
     """A person decides to send again a reply that failed or that the network did not confirm.
@@ -341,15 +314,14 @@ def reply_resend(
     when the network cannot tell, this decision is what allows sending it again. A clear
     ``next_attempt_at`` marks the decision (automatic retries always set one).
     """
-    who = _who(actor, membership)
-    _require(who)
-    _same_org(who, reply)
+    _require(actor)
+    _same_org(actor, reply)
     if reply.status not in RESENDABLE:
         return reply
     Reply.objects.filter(pk=reply.pk, status=reply.status).update(
         status=Reply.Status.RETRY, error="", next_attempt_at=None
     )
-    who.audit("inbox.reply.resent", reply.conversation, reply_id=reply.pk)
+    actor.audit("inbox.reply.resent", reply.conversation, reply_id=reply.pk)
     reply.refresh_from_db()
     if enqueue:
         _enqueue(reply)

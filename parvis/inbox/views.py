@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parvis.accounts.access import OrgRequest, org_view
+from parvis.accounts.actor import Actor
 from parvis.accounts.models import Membership
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
@@ -188,7 +189,7 @@ def reply(request: OrgRequest, conversation_id: int) -> HttpResponse:
     text = form.cleaned_data["text"]
     try:
         created = services.reply_create(
-            membership=request.membership, conversation=conversation, text=text
+            actor=Actor.of(request.membership), conversation=conversation, text=text
         )
     except ValidationError as exc:
         return _pane(request, conversation, reply_text=text, reply_error=" ".join(exc.messages))
@@ -217,7 +218,7 @@ def reply(request: OrgRequest, conversation_id: int) -> HttpResponse:
 def reply_resend(request: OrgRequest, conversation_id: int, reply_id: int) -> HttpResponse:
     conversation = _conversation(request, conversation_id)
     target = get_scoped_or_404(Reply, request.organisation, pk=reply_id, conversation=conversation)
-    services.reply_resend(membership=request.membership, reply=target)
+    services.reply_resend(actor=Actor.of(request.membership), reply=target)
     services.reply_send(reply_id=target.pk)
     conversation.refresh_from_db()
     return _after(request, conversation)
@@ -231,7 +232,7 @@ def status(request: OrgRequest, conversation_id: int) -> HttpResponse:
     if value not in Conversation.Status.values:
         return HttpResponseBadRequest("unknown status")
     services.conversation_set_status(
-        membership=request.membership, conversation=conversation, status=value
+        actor=Actor.of(request.membership), conversation=conversation, status=value
     )
     notices = {
         Conversation.Status.DONE: _("Marked as done."),
@@ -259,7 +260,7 @@ def assign(request: OrgRequest, conversation_id: int) -> HttpResponse:
             return HttpResponseBadRequest("not a member")
         assignee = membership.user
     services.conversation_assign(
-        membership=request.membership, conversation=conversation, assignee=assignee
+        actor=Actor.of(request.membership), conversation=conversation, assignee=assignee
     )
     return _after(request, conversation, notice=_("Assignment saved."))
 
@@ -270,7 +271,7 @@ def labels(request: OrgRequest, conversation_id: int) -> HttpResponse:
     conversation = _conversation(request, conversation_id)
     names = request.POST.get("labels", "").split(",")
     services.conversation_set_labels(
-        membership=request.membership, conversation=conversation, names=names
+        actor=Actor.of(request.membership), conversation=conversation, names=names
     )
     return _after(request, conversation, notice=_("Labels saved."))
 
@@ -282,7 +283,9 @@ def note(request: OrgRequest, conversation_id: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         services.note_add(
-            membership=request.membership, conversation=conversation, text=form.cleaned_data["text"]
+            actor=Actor.of(request.membership),
+            conversation=conversation,
+            text=form.cleaned_data["text"],
         )
     return _after(
         request, conversation, changed=False, notice=_("Note added (visible to the team only).")
@@ -340,7 +343,7 @@ def settings_page(request: OrgRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.inbox_settings_update(
-            membership=request.membership,
+            actor=Actor.of(request.membership),
             goal_hours=data["goal_hours"],
             job_applications_to=data["job_applications_to"],
             llm_base_url=data["llm_base_url"],
@@ -387,7 +390,7 @@ def saved_reply_create(request: OrgRequest) -> HttpResponse:
     form = SavedReplyForm(request.POST)
     if form.is_valid():
         services.saved_reply_create(
-            membership=request.membership,
+            actor=Actor.of(request.membership),
             name=form.cleaned_data["name"],
             text=form.cleaned_data["text"],
             intent=form.cleaned_data["intent"],
@@ -402,6 +405,6 @@ def saved_reply_create(request: OrgRequest) -> HttpResponse:
 @org_view(Role.MANAGER)
 def saved_reply_delete(request: OrgRequest, saved_reply_id: int) -> HttpResponse:
     saved = get_scoped_or_404(SavedReply, request.organisation, pk=saved_reply_id)
-    services.saved_reply_delete(membership=request.membership, saved_reply=saved)
+    services.saved_reply_delete(actor=Actor.of(request.membership), saved_reply=saved)
     messages.success(request, _("Saved reply deleted."))
     return redirect("inbox:settings", org=request.organisation.slug)

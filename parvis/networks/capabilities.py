@@ -80,5 +80,8 @@ class Capabilities:
     can_read_comments: bool = False
     can_read_mentions: bool = False
     can_read_dms: bool = False
+    # One feed brings comments and mentions together (X's mentions timeline, Mastodon and
+    # Bluesky notifications): reading it once per poll is enough.
+    comments_with_mentions: bool = False
     post_metrics: tuple[str, ...] = ()
     account_metrics: tuple[str, ...] = ()

@@ -45,6 +45,7 @@ X = Capabilities(
     threads=True,
     can_read_comments=True,
     can_read_mentions=True,
+    comments_with_mentions=True,
     post_metrics=(
         "impression_count",
         "like_count",
@@ -75,6 +76,7 @@ BLUESKY = Capabilities(
     threads=True,
     can_read_comments=True,
     can_read_mentions=True,
+    comments_with_mentions=True,
     # Bluesky DMs go through a separate chat service the connector does not speak yet.
     can_read_dms=False,
     post_metrics=("like_count", "repost_count", "reply_count", "quote_count", "bookmark_count"),
@@ -102,6 +104,7 @@ MASTODON = Capabilities(
     threads=True,
     can_read_comments=True,
     can_read_mentions=True,
+    comments_with_mentions=True,
     can_read_dms=True,
     post_metrics=("replies_count", "reblogs_count", "favourites_count", "quotes_count"),
     account_metrics=("followers_count", "following_count", "statuses_count"),

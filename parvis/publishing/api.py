@@ -1,8 +1,10 @@
-"""REST endpoints for posts: create a draft, list, read, schedule, approve, cancel.
+"""REST endpoints for posts: create a draft, list, read, edit, schedule, approve, cancel.
 
 Thin: each resolves the caller with ``org_access``, loads the post inside that organisation
-and calls the service; a :class:`PublishingError` becomes a 400 with its code, its translated
-message and, for DST problems, the valid choices.
+and calls the service, which decides who may change what (``services.post_refusal``: a
+contributor key changes only the drafts it created); a refusal is a 403, a
+:class:`PublishingError` a 400 with its code, its translated message and, for DST problems, the
+valid choices.
 """
 
 from __future__ import annotations
@@ -56,6 +58,18 @@ class PostIn(Schema):
     link: str = ""
     first_comment: str = ""
     category: str = ""
+
+
+class PostPatch(Schema):
+    """Only the fields sent change. ``version`` (the one last read) refuses to overwrite a
+    newer save with a 400 ``conflict``."""
+
+    body: str | None = None
+    account_ids: list[int] | None = None
+    link: str | None = None
+    first_comment: str | None = None
+    category: str | None = None
+    version: int | None = None
 
 
 class ScheduleIn(Schema):
@@ -157,6 +171,29 @@ def post_create(request: HttpRequest, org: str, payload: PostIn) -> Any:
     except services.PublishingError as exc:
         return _error(exc)
     return Status(201, _out(post))
+
+
+@router.patch(
+    "/o/{org}/posts/{post_id}/",
+    response={200: PostOut, 400: ErrorOut},
+    summary="Edit a post (contributors: their own drafts)",
+)
+def post_update(request: HttpRequest, org: str, post_id: int, payload: PostPatch) -> Any:
+    access = org_access(request, org, Role.CONTRIBUTOR)
+    post = get_scoped_or_404(Post, access.organisation, pk=post_id)
+    changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    version = changes.pop("version", None)
+    try:
+        post = _call(
+            services.post_update,
+            actor=_actor(access),
+            post=post,
+            expected_version=version,
+            **changes,
+        )
+    except services.PublishingError as exc:
+        return _error(exc)
+    return Status(200, _out(post))
 
 
 @router.post(

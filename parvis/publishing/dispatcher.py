@@ -4,6 +4,8 @@ Claiming is a compare-and-set ``UPDATE`` on the target's own columns (status, du
 lease), which is atomic on SQLite and PostgreSQL alike; on PostgreSQL the candidate rows are
 first locked with ``SELECT ... FOR UPDATE SKIP LOCKED`` so workers do not even contend. A claim
 is a lease: a worker killed mid-call loses it after ``LEASE_S`` and another worker takes over.
+While a worker is alive and busy (a long video upload), a :class:`LeaseKeeper` renews its lease
+so nobody takes over a target that is still in progress.
 
 Never a double post: ``sent_since`` is committed *before* a publish request leaves; from then
 on every later attempt (after a timeout, a crash, a lost lease) first asks the network whether
@@ -28,7 +30,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -55,6 +57,11 @@ RECONCILE_SLACK = timedelta(seconds=5)
 _JITTER = random.Random()
 
 
+# A worker keeps renewing a target's lease for at most this long: a call hung beyond it is
+# given up to another worker (which looks the post up before sending anything).
+DEFAULT_MAX_HOLD_S = 3600
+
+
 @dataclass(frozen=True)
 class Config:
     lease: timedelta
@@ -63,6 +70,7 @@ class Config:
     retry_base: float
     retry_cap: float
     recheck: timedelta
+    max_hold: timedelta = timedelta(seconds=DEFAULT_MAX_HOLD_S)
 
     @classmethod
     def from_settings(cls) -> Config:
@@ -74,6 +82,7 @@ class Config:
             retry_base=float(conf["RETRY_BASE_S"]),
             retry_cap=float(conf["RETRY_CAP_S"]),
             recheck=timedelta(seconds=float(conf["UNCONFIRMED_RECHECK_S"])),
+            max_hold=timedelta(seconds=float(conf.get("MAX_HOLD_S", DEFAULT_MAX_HOLD_S))),
         )
 
 
@@ -165,6 +174,75 @@ def claim_due(
     return token, claimed
 
 
+class LeaseKeeper:
+    """Keeps one claimed target's lease alive while this worker works on it.
+
+    A background thread moves ``claimed_until`` to ``now + lease`` every third of the lease,
+    only while the row still carries our claim token (it never revives a lease another worker
+    took over). It stops when the work ends, or after ``max_hold``: a call hung that long is
+    left to another worker once the lease runs out. If the process dies, the thread dies with
+    it and the lease expires as before: renewal only protects work that is really progressing.
+    """
+
+    def __init__(
+        self,
+        target_id: int,
+        token: str,
+        *,
+        lease: timedelta,
+        max_hold: timedelta,
+        every: float | None = None,
+    ) -> None:
+        self.target_id = target_id
+        self.token = token
+        self.lease = lease
+        self.max_hold = max_hold
+        self.every = every if every is not None else max(0.05, lease.total_seconds() / 3)
+        self.renewals = 0
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def renew(self, now: datetime | None = None) -> bool:
+        """Extend the lease now; False (and :attr:`lost`) when the target is no longer ours."""
+        until = (now or timezone.now()) + self.lease
+        updated = PostTarget.objects.filter(
+            pk=self.target_id, claim_token=self.token, status=Status.PUBLISHING
+        ).update(claimed_until=until)
+        if updated:
+            self.renewals += 1
+        else:
+            self.lost = True
+        return bool(updated)
+
+    def _run(self) -> None:
+        started = time.monotonic()
+        try:
+            while not self._stop.wait(self.every):
+                if time.monotonic() - started >= self.max_hold.total_seconds():
+                    log.warning("lease no longer renewed", extra={"target": self.target_id})
+                    return
+                try:
+                    if not self.renew():
+                        return  # finished meanwhile, or taken over: nothing left to keep
+                except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
+                    log.warning("lease renewal failed", exc_info=True)
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread = threading.Thread(
+            target=self._run, name=f"lease-{self.target_id}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.every + 5)
+
+
 _local = threading.local()
 
 
@@ -221,16 +299,33 @@ def publish_target(
             status=Status.SCHEDULED, next_attempt_at=account.rate_limited_until, claim_token=""
         )
         return PublishAttempt.Outcome.RATE_LIMITED
-    from parvis.publishing.services import target_draft
-
-    draft = target_draft(target)
     attempt = PublishAttempt.objects.create(
         organisation_id=target.organisation_id, target=target, worker=worker[:200]
     )
+    keeper = LeaseKeeper(target_id, token, lease=config.lease, max_hold=config.max_hold)
+    with keeper:
+        return _attempt(target, token, attempt, config, connector_options)
+
+
+def _attempt(
+    target: PostTarget,
+    token: str,
+    attempt: PublishAttempt,
+    config: Config,
+    connector_options: dict[str, Any] | None,
+) -> str:
+    """Prepare the media, send (or find) the post and record the outcome, lease kept alive."""
+    from parvis.publishing.services import target_draft
+
+    target_id = target.pk
+    account = target.account
     started = time.monotonic()
     policy = HttpPolicy(timeout=config.http_timeout, connect_timeout=min(5.0, config.http_timeout))
     options = {"policy": policy, **(connector_options or {})}
     try:
+        # Inside the guard: a copy that cannot be made (storage error) is retried like any
+        # other error, and the time it takes is covered by the lease keeper.
+        draft = target_draft(target, render=True)
         connector = account.connector(http=_http_client(), **options)
         if target.sent_since is not None:
             found = connector.reconcile(draft, since=target.sent_since - RECONCILE_SLACK)

@@ -16,12 +16,20 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.models import OrganisationOwned
-from parvis.core.vocabulary import CONTENT_CATEGORY_LABELS
+from parvis.core.vocabulary import ContentCategory, category_label
 
-CATEGORY_CHOICES = [(category.value, label) for category, label in CONTENT_CATEGORY_LABELS.items()]
+
+def _label(category: ContentCategory) -> Any:
+    """The category's label in the language active when it is shown (French by default)."""
+    return lazy(lambda: category_label(category, get_language()), str)()
+
+
+CATEGORY_CHOICES = [(category.value, _label(category)) for category in ContentCategory]
 
 
 def new_idempotency_key() -> str:
@@ -33,7 +41,8 @@ def new_feed_token() -> str:
 
 
 class MediaAsset(OrganisationOwned):
-    """A picture or video uploaded for posts. Measured once at upload (renditions come later)."""
+    """A picture or video uploaded for posts, kept as uploaded and measured once (pictures
+    upright). Networks whose limits it exceeds get a :class:`MediaRendition` each."""
 
     file = models.FileField(upload_to="publishing/media/%Y/%m/")
     mime = models.CharField(max_length=100)
@@ -49,6 +58,29 @@ class MediaAsset(OrganisationOwned):
 
     def __str__(self) -> str:
         return self.file.name or f"media {self.pk}"
+
+
+class MediaRendition(OrganisationOwned):
+    """A copy of a picture made for one network profile (its formats, weight and proportions,
+    see ``publishing.renditions``), made once when first needed and reused by every post."""
+
+    asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
+    # The network and a digest of the rules the copy was made for: new limits, new copy.
+    profile = models.CharField(max_length=80)
+    file = models.FileField(upload_to="publishing/renditions/%Y/%m/")
+    mime = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(default=0)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["asset", "profile"], name="one_rendition_per_profile")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} {self.profile}"
 
 
 class Post(OrganisationOwned):
@@ -71,6 +103,10 @@ class Post(OrganisationOwned):
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Posts written through the API have no author: the key that wrote them owns them.
+    created_by_key = models.ForeignKey(
+        "accounts.ApiKey", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     body = models.TextField(_("text"), blank=True)
     link = models.URLField(_("link"), max_length=1000, blank=True)

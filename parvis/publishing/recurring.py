@@ -39,6 +39,7 @@ def _copy(post: Post, when: datetime, *, recycled: bool) -> Post:
     copy = Post.objects.create(
         organisation=post.organisation,
         author=post.author,
+        created_by_key=post.created_by_key,
         body=post.body,
         link=post.link,
         utm_source=post.utm_source,

@@ -1,20 +1,21 @@
-"""Publishing workflows: write, autosave, schedule, approve, cancel, retry, comment.
+"""Publishing workflows: write, autosave, schedule, approve, cancel, retry, comment, queue
+slots, notifications read.
 
 Pages and the REST API both call these functions with an :class:`Actor` (a member, or an API key
-with its role). Each checks the role, keeps a revision of what was typed, writes the audit log
-and notifies the people concerned. Saving a draft never validates anything, so nothing typed is
-lost; scheduling validates everything and says in French what to fix, keeping the draft.
+with its role). Each checks who may do it (:func:`post_refusal` holds the rule for posts), keeps
+a revision of what was typed, writes the audit log and notifies the people concerned. Saving a
+draft never validates anything, so nothing typed is lost; scheduling validates everything and
+says in French what to fix, keeping the draft. Media writes live in ``media_services.py``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -26,15 +27,16 @@ from parvis.accounts.models import Organisation, User
 from parvis.accounts.roles import Role
 from parvis.core.vocabulary import ContentCategory
 from parvis.insight import categorise_post
-from parvis.networks.contracts import Draft, MediaFile
-from parvis.networks.limits import CAPABILITIES
+from parvis.networks.contracts import Draft
 from parvis.networks.models import SocialAccount
 from parvis.networks.validation import validate
 from parvis.publishing import timing
-from parvis.publishing.media_urls import signed_media_url
+from parvis.publishing.capabilities import capabilities_for
+from parvis.publishing.media_services import media_for_network
 from parvis.publishing.models import (
     CalendarFeed,
     MediaAsset,
+    Notification,
     Post,
     PostComment,
     PostRevision,
@@ -43,8 +45,6 @@ from parvis.publishing.models import (
 )
 from parvis.publishing.notify import managers_of, notify
 from parvis.publishing.utm import tag_link
-
-log = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = (
     "body",
@@ -85,14 +85,73 @@ def _own(actor: Actor, post: Post) -> None:
         raise PermissionDenied(_("This post belongs to another organisation."))
 
 
-def _require_editor(actor: Actor, post: Post) -> None:
-    """Managers edit everything; contributors their own posts; viewers nothing."""
-    _own(actor, post)
-    actor.require(Role.CONTRIBUTOR)
+class Change(StrEnum):
+    """What someone wants to do to an existing post."""
+
+    EDIT = "edit"
+    SCHEDULE = "schedule"  # also "add to the queue" and moving it in the calendar
+    CANCEL = "cancel"
+    RETRY = "retry"
+
+
+# The rule for contributors (members or API keys with that role): they work on their own posts
+# until a manager approved them or they were scheduled; from then on only a manager changes
+# them. Scheduling an approved post again (its time passed) is allowed because, with an
+# approval step, it goes back to a manager; a failed post was scheduled, so a manager retries.
+CONTRIBUTOR_MAY: dict[Change, frozenset[str]] = {
+    Change.EDIT: frozenset({Post.Status.DRAFT, Post.Status.PENDING_APPROVAL}),
+    Change.SCHEDULE: frozenset(
+        {Post.Status.DRAFT, Post.Status.PENDING_APPROVAL, Post.Status.APPROVED}
+    ),
+    Change.CANCEL: frozenset({Post.Status.DRAFT, Post.Status.PENDING_APPROVAL}),
+    Change.RETRY: frozenset(),
+}
+
+
+def is_own_post(actor: Actor, post: Post) -> bool:
+    """A member owns the posts they wrote; an API key the posts it created (a key is nobody
+    in particular, so it never owns a member's post, even its creator's)."""
+    if actor.api_key is not None:
+        return post.created_by_key_id == actor.api_key.pk
+    return actor.user is not None and post.author_id == actor.user.pk
+
+
+def post_refusal(actor: Actor, post: Post, change: Change) -> str | None:
+    """Why ``actor`` may not make ``change`` to ``post`` (translated), or None when they may.
+
+    The one place the rule lives: every service below enforces it on the locked row, and pages
+    and the API ask it before showing an action.
+    """
+    if post.organisation_id != actor.organisation.pk:
+        return _("This post belongs to another organisation.")
+    if not actor.can(Role.CONTRIBUTOR):
+        return _("Your role does not allow this.")
     if actor.can(Role.MANAGER):
-        return
-    if actor.api_key is None and post.author_id != (actor.user.pk if actor.user else None):
-        raise PermissionDenied(_("Only the author or a manager can change this post."))
+        return None
+    if not is_own_post(actor, post):
+        return _("Only the author or a manager can change this post.")
+    if post.status not in CONTRIBUTOR_MAY[change]:
+        return _("This post was approved or scheduled: only a manager can change it now.")
+    return None
+
+
+def post_may(actor: Actor, post: Post, change: Change) -> bool:
+    return post_refusal(actor, post, change) is None
+
+
+def _require(actor: Actor, post: Post, change: Change) -> None:
+    reason = post_refusal(actor, post, change)
+    if reason is not None:
+        raise PermissionDenied(reason)
+
+
+def _locked(actor: Actor, post: Post, change: Change) -> Post:
+    """The post's row, locked for this transaction, once the rule allows ``change`` on it as it
+    is now (not as the caller last read it)."""
+    _own(actor, post)
+    locked: Post = Post.objects.select_for_update().get(pk=post.pk)
+    _require(actor, locked, change)
+    return locked
 
 
 def _accounts(actor: Actor, account_ids: Sequence[int]) -> list[SocialAccount]:
@@ -148,10 +207,12 @@ def post_create(
     body: str = "",
     account_ids: Sequence[int] = (),
     text_overrides: dict[int, str] | None = None,
+    media_ids: Sequence[int] = (),
     now: datetime | None = None,
     **fields: Any,
 ) -> Post:
-    """A new draft on the chosen accounts. Never validates: a draft may be empty or too long."""
+    """A new draft on the chosen accounts, with the chosen files of the organisation's library.
+    Never validates: a draft may be empty or too long."""
     actor.require(Role.CONTRIBUTOR)
     now = now or timezone.now()
     unknown = set(fields) - set(EDITABLE_FIELDS)
@@ -163,6 +224,7 @@ def post_create(
     post = Post.objects.create(
         organisation=actor.organisation,
         author=actor.user,
+        created_by_key=actor.api_key,
         body=body,
         created_at=now,
         updated_at=now,
@@ -176,9 +238,18 @@ def post_create(
             account=account,
             text_override=overrides.get(account.pk, ""),
         )
+    if media_ids:
+        post.media.set(_media(actor, media_ids))
     _revise(post, actor.user, now)
     actor.audit("post.created", post)
     return post
+
+
+def _media(actor: Actor, media_ids: Sequence[int]) -> list[MediaAsset]:
+    found = list(MediaAsset.objects.for_organisation(actor.organisation).filter(pk__in=media_ids))
+    if len(found) != len(set(media_ids)):
+        raise PublishingError(_("One of the chosen files does not exist."), code="media")
+    return found
 
 
 @transaction.atomic
@@ -189,17 +260,18 @@ def post_update(
     expected_version: int | None = None,
     account_ids: Sequence[int] | None = None,
     text_overrides: dict[int, str] | None = None,
+    media_ids: Sequence[int] | None = None,
     now: datetime | None = None,
     **fields: Any,
 ) -> Post:
-    """Save what was typed (autosave included). Raises :class:`PublishingError` ``conflict``
-    when someone saved a newer version meanwhile (the caller shows both, nothing is lost).
+    """Save what was typed (autosave included); ``None`` leaves accounts or files as they are.
+    Raises :class:`PublishingError` ``conflict`` when someone saved a newer version meanwhile
+    (the caller shows both, nothing is lost).
 
-    A contributor changing an approved or scheduled post sends it back for approval.
+    Contributors change only their own posts not yet approved nor scheduled (:func:`post_refusal`).
     """
-    _require_editor(actor, post)
     now = now or timezone.now()
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = _locked(actor, post, Change.EDIT)
     if not post.is_editable:
         raise PublishingError(
             _("This post is being published or is already live: it can no longer change."),
@@ -238,16 +310,10 @@ def post_update(
                 )
     for account_id, text in (text_overrides or {}).items():
         post.targets.filter(account_id=account_id).update(text_override=text)
-    back_to_approval = (
-        post.organisation.approval_required
-        and not actor.can(Role.MANAGER)
-        and post.status in {Post.Status.APPROVED, Post.Status.SCHEDULED}
-    )
-    if back_to_approval:
-        post.status = Post.Status.PENDING_APPROVAL
-        post.targets.filter(status=PostTarget.Status.SCHEDULED).update(
-            status=PostTarget.Status.DRAFT
-        )
+    if media_ids is not None:
+        wanted_media = _media(actor, media_ids)
+        if set(post.media.values_list("pk", flat=True)) != {m.pk for m in wanted_media}:
+            post.media.set(wanted_media)
     post.version = F("version") + 1
     post.updated_at = now
     post.save()
@@ -273,37 +339,25 @@ def _tagged_link(post: Post, network: str = "") -> str:
     )
 
 
-def target_draft(target: PostTarget) -> Draft:
-    """What the dispatcher sends for ``target``: its text, tagged link and first comment."""
+def target_draft(target: PostTarget, *, render: bool = False) -> Draft:
+    """What ``target``'s network receives: its text, tagged link, first comment and media as
+    that network takes them (a copy where the original exceeds its limits).
+
+    ``render`` makes the copies (the dispatcher, just before sending); without it they are only
+    planned, which is enough to validate and costs no image work.
+    """
     post = target.post
+    caps = capabilities_for(target.account)
+    now = timezone.now()
     return Draft(
         text=target.text(),
         idempotency_key=target.idempotency_key,
         link=_tagged_link(post, target.account.kind) or None,
-        media=tuple(_media_file(asset) for asset in post.media.all().order_by("pk")),
+        media=tuple(
+            media_for_network(asset, caps, make=render, now=now)
+            for asset in post.media.all().order_by("pk")
+        ),
         first_comment=post.first_comment or None,
-    )
-
-
-def _media_file(asset: MediaAsset) -> MediaFile:
-    """The connector's view of an uploaded file: measured at upload, read lazily from storage."""
-
-    def read() -> bytes:
-        with asset.file.open("rb") as handle:
-            data: bytes = handle.read()
-        return data
-
-    return MediaFile(
-        mime=asset.mime,
-        size=asset.size,
-        width=asset.width,
-        height=asset.height,
-        duration=asset.duration,
-        alt_text=asset.alt_text,
-        data=read,
-        # Networks that download media themselves (Instagram, Facebook) get a signed,
-        # expiring address; the others read the bytes.
-        url=signed_media_url(asset, now=timezone.now()),
     )
 
 
@@ -320,7 +374,7 @@ def _check_publishable(post: Post) -> None:
                 _("%(account)s must be reconnected before it can publish.") % {"account": account}
             )
             continue
-        caps = CAPABILITIES.get(account.network)
+        caps = capabilities_for(account)
         if caps is None:
             continue
         for issue in validate(target_draft(target), caps):
@@ -357,27 +411,6 @@ def resolve_local_time(
         ) from problem
 
 
-def _enqueue_if_near(post: Post, now: datetime) -> None:
-    """Give near-due targets their own task (ETA = due time); the beat sweep is the safety net."""
-    if post.scheduled_at is None:
-        return
-    if post.scheduled_at - now > timedelta(seconds=settings.PUBLISHING["ENQUEUE_AHEAD_S"]):
-        return
-    ids = list(post.targets.filter(status=PostTarget.Status.SCHEDULED).values_list("pk", flat=True))
-    eta = post.scheduled_at
-
-    def _send() -> None:
-        from parvis.publishing.tasks import publish_target_task
-
-        try:
-            for target_id in ids:
-                publish_target_task.apply_async((target_id,), eta=eta)
-        except Exception:  # the post is scheduled anyway: the beat sweep will find it
-            log.warning("could not enqueue publish tasks", exc_info=True)
-
-    transaction.on_commit(_send)
-
-
 def _release_targets(post: Post, when: datetime) -> None:
     post.targets.exclude(status__in=[*LIVE_TARGET_STATES, PostTarget.Status.CANCELLED]).update(
         status=PostTarget.Status.SCHEDULED,
@@ -406,9 +439,8 @@ def post_schedule(
     With approval required, a contributor's post waits for a manager (status
     ``pending_approval``, time kept); otherwise its targets become due at that time.
     """
-    _require_editor(actor, post)
     now = now or timezone.now()
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = _locked(actor, post, Change.SCHEDULE)
     if not post.is_editable:
         raise PublishingError(_("This post can no longer be scheduled."), code="not_editable")
     if at is None:
@@ -439,7 +471,6 @@ def post_schedule(
     post.status = Post.Status.SCHEDULED
     post.save(update_fields=["scheduled_at", "status", "updated_at"])
     _release_targets(post, at)
-    _enqueue_if_near(post, now)
     actor.audit("post.scheduled", post, scheduled_at=at.isoformat())
     return ScheduleOutcome(post, needs_approval=False)
 
@@ -468,6 +499,7 @@ def next_queue_slot(
 
 def post_add_to_queue(*, actor: Actor, post: Post, now: datetime | None = None) -> ScheduleOutcome:
     """Schedule ``post`` at the next free queue slot."""
+    _require(actor, post, Change.SCHEDULE)
     now = now or timezone.now()
     account_ids = list(post.targets.values_list("account_id", flat=True))
     slot = next_queue_slot(actor.organisation, account_ids=account_ids, after=now)
@@ -505,7 +537,6 @@ def post_approve(*, actor: Actor, post: Post, now: datetime | None = None) -> Po
     post.status = Post.Status.SCHEDULED
     post.save(update_fields=["status"])
     _release_targets(post, post.scheduled_at)
-    _enqueue_if_near(post, now)
     actor.audit("post.approved", post)
     notify(
         organisation=post.organisation,
@@ -547,8 +578,7 @@ def post_reject(*, actor: Actor, post: Post, reason: str) -> Post:
 @transaction.atomic
 def post_cancel(*, actor: Actor, post: Post) -> Post:
     """Stop what has not left yet; live posts stay live (delete them on the network)."""
-    _require_editor(actor, post)
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = _locked(actor, post, Change.CANCEL)
     post.targets.exclude(status__in=[*LIVE_TARGET_STATES, PostTarget.Status.UNCONFIRMED]).update(
         status=PostTarget.Status.CANCELLED, claim_token=""
     )
@@ -569,9 +599,8 @@ def post_retry(
     now: datetime | None = None,
 ) -> Post:
     """One click after a failure: the failed (or held) targets go again, now or at a new time."""
-    _require_editor(actor, post)
     now = now or timezone.now()
-    post = Post.objects.select_for_update().get(pk=post.pk)
+    post = _locked(actor, post, Change.RETRY)
     when = (
         resolve_local_time(post.organisation, local_time, fold=fold, now=now)
         if local_time is not None
@@ -595,7 +624,6 @@ def post_retry(
     post.status = Post.Status.SCHEDULED
     post.scheduled_at = when if post.scheduled_at is None or when > now else post.scheduled_at
     post.save(update_fields=["status", "scheduled_at"])
-    _enqueue_if_near(post, now)
     actor.audit("post.retried", post, targets=retried)
     return post
 
@@ -669,6 +697,27 @@ def queue_slot_add(
     )
     actor.audit("queue_slot.added", slot)
     return slot
+
+
+@transaction.atomic
+def queue_slot_remove(*, actor: Actor, slot: QueueSlot) -> None:
+    actor.require(Role.MANAGER)
+    if slot.organisation_id != actor.organisation.pk:
+        raise PermissionDenied
+    actor.audit("queue_slot.removed", slot)
+    slot.delete()
+
+
+def notifications_mark_read(
+    *, user: User, organisation: Organisation, now: datetime | None = None
+) -> int:
+    """Mark every unread notification of ``user`` in ``organisation`` read; returns how many.
+    Personal bookkeeping, not audited."""
+    return (
+        Notification.objects.for_organisation(organisation)
+        .filter(user=user, read_at=None)
+        .update(read_at=now or timezone.now())
+    )
 
 
 @transaction.atomic

@@ -7,30 +7,38 @@ import time
 from django.conf import settings
 
 from parvis.celery import app
+from parvis.core.heartbeat import heartbeat_alive
 from parvis.publishing import dispatcher
 from parvis.publishing.recurring import evergreen_recycle
 from parvis.publishing.watchdog import watchdog_check
 
 # A sweep stops claiming after this long so it ends well inside its time limit.
 SWEEP_BUDGET_S = 40
+# A publish may last as long as a worker keeps its lease (a long video upload, the lease renewed
+# meanwhile); the task's limits must not kill it sooner, or the upload starts over elsewhere.
+MAX_HOLD_S = int(settings.PUBLISHING.get("MAX_HOLD_S", dispatcher.DEFAULT_MAX_HOLD_S))
+PUBLISH_TIME_LIMIT_S = max(180, MAX_HOLD_S + SWEEP_BUDGET_S + 60)
 
 
-@app.task(name="publishing.dispatch_due", ignore_result=True, time_limit=180, soft_time_limit=150)
+@app.task(
+    name="publishing.dispatch_due",
+    ignore_result=True,
+    time_limit=PUBLISH_TIME_LIMIT_S,
+    soft_time_limit=PUBLISH_TIME_LIMIT_S - 30,
+)
 def dispatch_due_task() -> None:
-    """The beat sweep: release targets whose account came back, then publish what is due."""
+    """The beat sweep: release targets whose account came back, then — only when no
+    ``parvis dispatcher`` is alive — publish what is due. A sweep publishes its batch one post
+    after the other: next to a live dispatcher it would only make the last ones late."""
     dispatcher.release_held()
+    if heartbeat_alive("dispatcher"):
+        return
     started = time.monotonic()
     batch = int(settings.PUBLISHING["BATCH"])
     while time.monotonic() - started < SWEEP_BUDGET_S:
         outcomes = dispatcher.dispatch_batch(limit=batch)
         if not outcomes:
             return
-
-
-@app.task(name="publishing.publish_target", ignore_result=True, time_limit=180, soft_time_limit=150)
-def publish_target_task(target_id: int) -> None:
-    """Enqueued at schedule time with ETA = due time; a no-op when the sweep got there first."""
-    dispatcher.dispatch_batch(limit=1, target_ids=[target_id])
 
 
 @app.task(name="publishing.watchdog", ignore_result=True, time_limit=60, soft_time_limit=50)

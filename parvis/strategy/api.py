@@ -1,11 +1,13 @@
 """REST endpoints of the strategy co-pilot: diagnostic answers, result, plan, week, alignment.
 
-Engine results are returned as the engine serialises them (``to_jsonable``): French texts, each
-statement with its figures and their sources.
+Engine results are returned as the engine serialises them (``to_jsonable``): every text as
+``{"fr": …, "en": …}``, each statement with its figures and their sources. Validation errors
+are messages in the request's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +24,7 @@ from parvis.core.api_auth import org_access
 from parvis.core.scoping import get_scoped_or_404
 from parvis.strategy import engine, selectors, services
 from parvis.strategy.models import Diagnostic, RoutineTask, week_code, week_monday
+from parvis.strategy.texts import local
 
 router = Router(tags=["strategy"])
 
@@ -72,12 +75,12 @@ class TaskOut(Schema):
     day: date
     at: str
     minutes: int
-    title: str
+    title: dict[str, str]
     gain: dict[str, Any]
     network: str
     category: str
     objective: str
-    idea: str
+    idea: dict[str, str]
     done_at: datetime | None
 
 
@@ -108,7 +111,9 @@ class AlignmentOut(Schema):
     history: list[SnapshotOut]
 
 
-def _diagnostic_out(diagnostic: Diagnostic, errors: dict[str, str] | None = None) -> DiagnosticOut:
+def _diagnostic_out(
+    diagnostic: Diagnostic, errors: Mapping[str, engine.Text] | None = None
+) -> DiagnosticOut:
     where = engine.progress(diagnostic.answers)
     return DiagnosticOut(
         id=diagnostic.pk,
@@ -121,7 +126,7 @@ def _diagnostic_out(diagnostic: Diagnostic, errors: dict[str, str] | None = None
             next_section_id=where.next_section_id,
             next_question_id=where.next_question_id,
         ),
-        errors=errors or {},
+        errors={question: local(message) for question, message in (errors or {}).items()},
         started_at=diagnostic.started_at,
         completed_at=diagnostic.completed_at,
     )

@@ -7,3 +7,9 @@ class StrategyConfig(AppConfig):
     name = "parvis.strategy"
     label = "strategy"
     verbose_name = "Strategy"
+
+    def ready(self) -> None:
+        # The alignment score follows publications and answers as they happen.
+        from parvis.strategy import signals
+
+        signals.connect()

@@ -1,7 +1,8 @@
 """The diagnostic's form, one section per step, built from the engine's questionnaire.
 
-The engine owns the questions, their French labels and the validation; this module only turns
-POST data into the engine's answer values and back into what a template needs.
+The engine owns the questions, their labels (French and English) and the validation; this
+module only turns POST data into the engine's answer values and back into what a template
+needs.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def parse_section(section: engine.Section, data: QueryDict) -> dict[str, object]
     return {question.id: _parse_one(question, data) for question in section.questions}
 
 
-def missing_answers(section: engine.Section, answers: Mapping[str, object]) -> dict[str, str]:
+def missing_answers(
+    section: engine.Section, answers: Mapping[str, object]
+) -> dict[str, engine.Text]:
     """The engine's "answer needed" message for required questions of ``section`` that apply
     and are still unanswered in ``answers`` (the merged, stored answers)."""
     return {
@@ -91,7 +94,7 @@ class QuestionView:
 
     question: engine.Question
     value: Any
-    error: str | None
+    error: engine.Text | None
     applies: bool
     rows: list[dict[str, Any]] = field(default_factory=list)
     ranks: list[dict[str, Any]] = field(default_factory=list)
@@ -114,7 +117,7 @@ class QuestionView:
 
 
 def question_views(
-    section: engine.Section, answers: Mapping[str, object], errors: Mapping[str, str]
+    section: engine.Section, answers: Mapping[str, object], errors: Mapping[str, engine.Text]
 ) -> list[QuestionView]:
     views = []
     for question in section.questions:

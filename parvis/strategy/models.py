@@ -1,8 +1,9 @@
 """Diagnostics, plans, weekly routines and the alignment history of an organisation.
 
 The strategy engine (``parvis.strategy.engine``) computes everything; these rows keep what it
-computed (JSON snapshots made with ``to_jsonable``) and what people did (answers, ticked tasks),
-so pages and the REST API read history without recomputing it.
+computed (JSON snapshots made with ``to_jsonable``, every text in French and English) and what
+people did (answers, ticked tasks), so pages and the REST API read history without recomputing
+it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 
 from parvis.core.models import OrganisationOwned
+from parvis.strategy.texts import local
 
 
 class Diagnostic(OrganisationOwned):
@@ -52,7 +54,9 @@ class Diagnostic(OrganisationOwned):
 class Plan(OrganisationOwned):
     """The plan built from one completed diagnostic (``data`` = ``to_jsonable(build_plan())``).
 
-    Exactly one plan per organisation is current: the latest one.
+    Exactly one plan per organisation is current: the latest one. ``data`` is the plan as it
+    was shown and adopted; the week and the alignment score read it back
+    (``selectors.engine_plan``) rather than applying today's rules to the answers again.
     """
 
     diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="plans")
@@ -121,12 +125,12 @@ class RoutineTask(OrganisationOwned):
     weekday = models.PositiveSmallIntegerField()  # Monday = 0
     at = models.TimeField()
     minutes = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
+    title = models.JSONField(default=dict)  # a Text (JSON): {"fr": …, "en": …}
     gain = models.JSONField(default=dict)  # a Statement (JSON): text, figures, sources
     network = models.CharField(max_length=20, blank=True)
     category = models.CharField(max_length=30, blank=True)
     objective = models.CharField(max_length=30, blank=True)
-    idea = models.TextField(blank=True)
+    idea = models.JSONField(default=dict, blank=True)  # a Text (JSON); {} without an idea
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -143,7 +147,7 @@ class RoutineTask(OrganisationOwned):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return local(self.title)
 
     @property
     def is_done(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,8 @@ from parvis.strategy.models import AlignmentSnapshot, Diagnostic, Plan, RoutineT
 
 if TYPE_CHECKING:
     from parvis.accounts.models import Organisation
+
+log = logging.getLogger(__name__)
 
 # How far back the alignment score looks, at most (a new plan looks back to its creation).
 ALIGNMENT_WEEKS = 4
@@ -53,14 +56,18 @@ def current_plan(organisation: Organisation) -> Plan | None:
 
 
 def engine_plan(plan: Plan) -> engine.Plan:
-    """The engine's typed plan behind a stored one, rebuilt from the diagnostic's answers.
+    """The engine's typed plan behind a stored one: ``plan.data`` read back as it was adopted.
 
-    The engine is pure and deterministic, so this equals what was stored in ``plan.data`` as long
-    as the engine's rules have not changed since; the rebuilt one is what the routine and the
-    alignment score use.
+    The week and the alignment score follow the plan the company saw and adopted (the one the
+    plan page shows), even after a release changes the engine's rules; a new plan comes from a
+    new diagnostic. Plans stored before they could be read back (French-only texts) are built
+    again from the diagnostic's answers, as they always were.
     """
-    profile = engine.profile_from_answers(plan.diagnostic.answers)
-    return engine.build_plan(profile)
+    try:
+        return engine.plan_from_jsonable(plan.data)
+    except ValueError:
+        log.info("strategy.plan_rebuilt", extra={"plan_id": plan.pk})
+        return engine.build_plan(engine.profile_from_answers(plan.diagnostic.answers))
 
 
 def routine_of_week(plan: Plan, week: int) -> WeeklyRoutine | None:

@@ -6,6 +6,7 @@ person does. The engine computes; these functions store what it computed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,9 @@ from parvis.strategy.models import (
     WeeklyRoutine,
     week_code,
 )
+from parvis.strategy.texts import local
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from parvis.accounts.models import Organisation
@@ -72,8 +76,8 @@ def diagnostic_save(
     diagnostic: Diagnostic,
     answers: Mapping[str, object],
     now: datetime | None = None,
-) -> dict[str, str]:
-    """Merge ``answers`` into the diagnostic; return the engine's French errors.
+) -> dict[str, engine.Text]:
+    """Merge ``answers`` into the diagnostic; return the engine's errors (French and English).
 
     Acceptable answers are kept even when others in the same batch are not (a step is never
     lost); ``None`` clears an answer. A completed diagnostic is history and never changes.
@@ -104,8 +108,8 @@ def diagnostic_complete(
 ) -> Plan:
     """Score, place and plan; the new plan becomes the organisation's current one.
 
-    Raises ``engine.IncompleteDiagnosticError`` (with the French messages per question) when
-    the answers are not complete and valid.
+    Raises ``engine.IncompleteDiagnosticError`` (with the messages per question) when the
+    answers are not complete and valid.
     """
     actor.require(Role.MANAGER)
     _own(actor, diagnostic)
@@ -123,7 +127,7 @@ def diagnostic_complete(
     actor.audit("diagnostic.completed", diagnostic, overall=maturity.overall)
     plan = _plan_create(diagnostic=diagnostic, profile=profile, now=now)
     actor.audit("plan.created", plan, minutes=plan.minutes_per_week)
-    alignment_request(organisation=actor.organisation)
+    alignment_request(organisation_id=actor.organisation.pk)
     return plan
 
 
@@ -238,12 +242,12 @@ def _task_row(routine: WeeklyRoutine, task: engine.RoutineTask) -> RoutineTask:
         weekday=task.weekday,
         at=task.at,
         minutes=task.minutes,
-        title=task.title[:300],
+        title=engine.to_jsonable(task.title),
         gain=engine.to_jsonable(task.gain),
         network=task.network.value if task.network else "",
         category=task.category.value if task.category else "",
         objective=task.objective.value if task.objective else "",
-        idea=task.idea.text if task.idea else "",
+        idea=engine.to_jsonable(task.idea.text) if task.idea else {},
     )
 
 
@@ -266,7 +270,11 @@ def task_set_done(
 @transaction.atomic
 def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = None) -> Post:
     """A draft post written from the task's idea, on the organisation's accounts of the task's
-    network, with the task's content category. Repeating returns the same draft."""
+    network, with the task's content category. Repeating returns the same draft.
+
+    The idea is written in the language the person reads it in (the active one): the draft is
+    theirs to finish, in the words they were shown.
+    """
     from parvis.networks.models import SocialAccount
     from parvis.publishing.services import post_create
 
@@ -283,7 +291,7 @@ def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = N
     )
     post = post_create(
         actor=actor,
-        body=task.idea,
+        body=local(task.idea),
         account_ids=account_ids,
         category=task.category,
         now=now,
@@ -328,12 +336,20 @@ def alignment_recompute(
     return snapshot
 
 
-def alignment_request(*, organisation: Organisation) -> None:
+def alignment_request(*, organisation_id: int) -> None:
     """Recompute the alignment score in the background once the current transaction commits.
 
-    Publishing and the inbox may call this after a post goes live or a reply is sent.
+    Called when a plan is made, and by ``strategy.signals`` when a post goes live or a message
+    gets its first answer, so that the score follows at once rather than at the next sweep.
+    The request carries the moment it was made: a burst of publications costs one computation
+    (``tasks.recompute_alignment_one`` skips requests an earlier run already covered).
     """
     from parvis.strategy.tasks import recompute_alignment_one
 
-    organisation_id = organisation.pk
-    transaction.on_commit(lambda: recompute_alignment_one.delay(organisation_id))
+    def _send() -> None:
+        try:
+            recompute_alignment_one.delay(organisation_id, timezone.now().isoformat())
+        except Exception:  # never fail what triggered it: the periodic sweep catches up
+            log.warning("strategy.alignment_request_failed", exc_info=True)
+
+    transaction.on_commit(_send)

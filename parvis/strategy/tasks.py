@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from parvis.accounts.models import Organisation
@@ -36,8 +38,18 @@ def recompute_alignment() -> None:
 @app.task(
     name="strategy.recompute_alignment_one", ignore_result=True, time_limit=120, soft_time_limit=100
 )
-def recompute_alignment_one(organisation_id: int) -> None:
-    """On demand (a plan was made, a post went live, a reply was sent)."""
+def recompute_alignment_one(organisation_id: int, requested_at: str | None = None) -> None:
+    """On demand (a plan was made, a post went live, a message got its first answer).
+
+    ``requested_at`` (ISO 8601) is when the change was committed: a score computed since then
+    already counts it, so the request is dropped. Many posts going live together thus cost one
+    computation, and running the task twice is harmless.
+    """
     organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is not None:
-        services.alignment_recompute(organisation=organisation)
+    if organisation is None:
+        return
+    if requested_at:
+        latest = selectors.alignment_latest(organisation)
+        if latest is not None and latest.computed_at >= datetime.fromisoformat(requested_at):
+            return
+    services.alignment_recompute(organisation=organisation)

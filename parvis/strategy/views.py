@@ -24,6 +24,7 @@ from parvis.core.scoping import get_scoped_or_404
 from parvis.strategy import charts, engine, forms, selectors, services
 from parvis.strategy.engine.scoring import AXIS_LABELS
 from parvis.strategy.models import Diagnostic, Plan, RoutineTask, week_code, week_monday
+from parvis.strategy.texts import local
 
 # How many comparison sentences the result page shows (the engine may give up to fifteen).
 COMPARISONS_SHOWN = 5
@@ -69,7 +70,7 @@ def _render_step(
     diagnostic: Diagnostic,
     section: engine.Section,
     values: dict[str, object],
-    errors: dict[str, str],
+    errors: dict[str, engine.Text],
 ) -> HttpResponse:
     context = {
         "diagnostic": diagnostic,
@@ -360,7 +361,12 @@ def review(request: OrgRequest) -> HttpResponse:
             engine.score_maturity(engine.profile_from_answers(d.answers)) for d in done[-2:]
         )
         changes = [
-            {"label": AXIS_LABELS[c.axis], "before": c.before, "after": c.after, "delta": c.delta}
+            {
+                "label": local(AXIS_LABELS[c.axis]),
+                "before": c.before,
+                "after": c.after,
+                "delta": c.delta,
+            }
             for c in engine.compare_scores(before, after)
         ]
     context = {

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from tests.processes import IsolatedInstance, isolated_instance
 
@@ -57,11 +57,19 @@ def server(tmp_path: Path) -> Iterator[IsolatedInstance]:
 
 @pytest.fixture
 def page(browser: Browser, server: IsolatedInstance) -> Iterator[Page]:
+    """A French browser page on the instance. A Content Security Policy violation or a script
+    error on one of Parvis' pages fails the test (a peer's own pages, say mastodon-mock's
+    missing favicon, do not count)."""
     context = browser.new_context(base_url=server.base_url, locale="fr-FR")
     page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    def collect(message: ConsoleMessage) -> None:
+        where = message.location.get("url", "")
+        if message.type == "error" and (not where or where.startswith(server.base_url)):
+            errors.append(f"{message.text} ({where})")
+
+    page.on("console", collect)
     yield page
     context.close()
-    # A Content Security Policy violation or a script error is a bug of the page.
     assert not errors, errors

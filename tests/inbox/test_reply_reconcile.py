@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from parvis.accounts.actor import Actor
 from parvis.core.vocabulary import Network
 from parvis.inbox.ingest import inbox_ingest
 from parvis.inbox.models import Conversation, Reply, ReplyAttempt
@@ -69,7 +70,7 @@ class Scripted(Connector):
 def _reply(cast: Cast, account: SocialAccount, text: str = "Merci !") -> Reply:
     inbox_ingest(account, [item("Une question ?")])
     conversation = Conversation.objects.get(account=account)
-    return reply_create(membership=cast.alice_membership, conversation=conversation, text=text)
+    return reply_create(actor=Actor.of(cast.alice_membership), conversation=conversation, text=text)
 
 
 def test_the_default_lookup_says_it_cannot_tell(cast: Cast) -> None:
@@ -87,7 +88,7 @@ def test_when_the_network_cannot_tell_only_a_person_sends_again(
     assert first is not None and first.status == Reply.Status.UNCONFIRMED and first.error
     assert reply_tasks(callbacks) == 0  # nothing scheduled: a person decides
     assert reply_send(reply_id=reply.pk, connector=connector) is None
-    reply_resend(membership=cast.bob_membership, reply=first)
+    reply_resend(actor=Actor.of(cast.bob_membership), reply=first)
     again = reply_send(reply_id=reply.pk, connector=connector)
     assert again is not None and again.status == Reply.Status.SENT
     assert connector.sent == ["Merci !", "Merci !"]  # the lost one, and the person's choice
@@ -100,7 +101,7 @@ def test_after_a_persons_decision_plain_retries_still_go_through(
     connector = Scripted(Unconfirmed("timed out"), Transient("503"))
     reply_send(reply_id=reply.pk, connector=connector)
     reply.refresh_from_db()
-    reply_resend(membership=cast.alice_membership, reply=reply)
+    reply_resend(actor=Actor.of(cast.alice_membership), reply=reply)
     retry = reply_send(reply_id=reply.pk, connector=connector)
     assert retry is not None and retry.status == Reply.Status.RETRY  # the 503
     done = reply_send(reply_id=reply.pk, connector=connector)
@@ -190,7 +191,9 @@ def test_mastodon_a_lost_answer_is_found_not_sent_twice(
     inbox_ingest(account, [item("vous ouvrez lundi ?", remote_id=parent)])
     conversation = Conversation.objects.get(account=account)
     text = f"@{owner.fan.username} Oui, dès 8 h."
-    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text=text)
+    reply = reply_create(
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text=text
+    )
     owner.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/api/v1/statuses")
     sent = reply_send(reply_id=reply.pk, connector=owner.connector())
     assert sent is not None and sent.status == Reply.Status.SENT
@@ -211,3 +214,20 @@ def test_mastodon_lookup_tells_absent_from_present(owner: Owner) -> None:
     posted = connector.reply(parent_id=parent, text=answer)
     found = connector.reconcile_reply(parent_id=parent, text=answer, since=since)
     assert found is not None and found.remote_id == posted.remote_id and found.reconciled
+
+
+@pytest.mark.peer
+def test_mastodon_answer_names_its_author_so_they_are_notified(owner: Owner) -> None:
+    """Mastodon notifies only the accounts a status mentions; the API does not add the author
+    the way the web client does, so the connector does, once, and the lookup still matches."""
+    parent = owner.fan_writes("livrez-vous à Lorient ?")
+    connector = owner.connector()
+    posted = connector.reply(parent_id=parent, text="Oui, chaque jeudi.")
+    mine = owner._get(f"/api/v1/statuses/{posted.remote_id}")
+    assert mine["content"].count(owner.fan.username) == 1
+    assert [m["username"] for m in mine["mentions"]] == [owner.fan.username]
+    named = connector.reply(parent_id=parent, text=f"@{owner.fan.username} Et le samedi.")
+    assert owner._get(f"/api/v1/statuses/{named.remote_id}")["content"].count("@") == 1
+    since = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
+    found = connector.reconcile_reply(parent_id=parent, text="Oui, chaque jeudi.", since=since)
+    assert found is not None and found.remote_id == posted.remote_id

@@ -9,11 +9,18 @@ from typing import Any
 
 import pytest
 
+from parvis.accounts.actor import Actor
 from parvis.inbox.models import Conversation, IngestCursor, Message, Reply, ReplyAttempt
-from parvis.inbox.polling import account_poll, backfill_run, backfill_start
+from parvis.inbox.polling import (
+    PAGE_LIMIT,
+    account_poll,
+    backfill_run,
+    backfill_start,
+    readable_kinds,
+)
 from parvis.inbox.services import reply_create, reply_resend, reply_send
 from parvis.networks.base import Connector
-from parvis.networks.contracts import AppCredentials
+from parvis.networks.contracts import AppCredentials, InboundKind
 from parvis.networks.models import SocialAccount
 from parvis.networks.x.connector import XConnector
 from tests.conftest import Cast
@@ -75,7 +82,7 @@ def test_reply_reaches_x_exactly_once(cast: Cast, peer: Peer) -> None:
     account_poll(account=peer.account, connector=peer.connector())
     conversation = Conversation.objects.get(account=peer.account)
     reply = reply_create(
-        membership=cast.bob_membership, conversation=conversation, text="Oui, de 9 h à 12 h !"
+        actor=Actor.of(cast.bob_membership), conversation=conversation, text="Oui, de 9 h à 12 h !"
     )
     sent = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert sent is not None and sent.status == Reply.Status.SENT and sent.remote_id
@@ -101,7 +108,7 @@ def test_a_lost_answer_is_found_on_x_and_marked_sent_without_a_second_post(
 ) -> None:
     mention, conversation = _answerable(peer, "@parvis_test un devis pour une table ?")
     reply = reply_create(
-        membership=cast.alice_membership, conversation=conversation, text="Avec plaisir !"
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="Avec plaisir !"
     )
     peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -125,7 +132,9 @@ def test_a_reply_that_never_reached_x_is_sent_once_on_retry(
     cast: Cast, peer: Peer, django_capture_on_commit_callbacks: Any
 ) -> None:
     mention, conversation = _answerable(peer, "@parvis_test vous livrez à Lyon ?")
-    reply = reply_create(membership=cast.bob_membership, conversation=conversation, text="Oui !")
+    reply = reply_create(
+        actor=Actor.of(cast.bob_membership), conversation=conversation, text="Oui !"
+    )
     # The request dies in the proxy: the client times out, X never sees it.
     peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -152,7 +161,7 @@ def test_a_reply_x_wrote_late_is_found_on_the_recheck_not_sent_again(
 ) -> None:
     mention, conversation = _answerable(peer, "@parvis_test horaires ?")
     reply = reply_create(
-        membership=cast.alice_membership, conversation=conversation, text="De 9 h à 18 h."
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="De 9 h à 18 h."
     )
     peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
     first = reply_send(reply_id=reply.pk, connector=peer.connector())
@@ -171,7 +180,7 @@ def test_a_reply_x_wrote_late_is_found_on_the_recheck_not_sent_again(
 def test_a_lookup_that_fails_after_a_timeout_never_sends_again(cast: Cast, peer: Peer) -> None:
     mention, conversation = _answerable(peer, "@parvis_test un conseil ?")
     reply = reply_create(
-        membership=cast.alice_membership, conversation=conversation, text="Bien sûr."
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="Bien sûr."
     )
     peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
     peer.proxy.inject(Fault.server_error(503), times=None, method="GET", path="/tweets")
@@ -195,7 +204,7 @@ def test_our_replies_to_another_post_or_with_another_text_are_not_taken_for_it(
     peer.fake.add_mention("parvis_test", "Oui, demain.", in_reply_to=other)  # another parent
     peer.fake.add_mention("parvis_test", "Oui, demain !", in_reply_to=mention)  # another text
     reply = reply_create(
-        membership=cast.alice_membership, conversation=conversation, text="Oui, demain."
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="Oui, demain."
     )
     peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
     first = reply_send(reply_id=reply.pk, connector=peer.connector())
@@ -211,14 +220,14 @@ def test_a_refusal_stays_with_the_networks_reason(cast: Cast, peer: Peer) -> Non
     peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
     account_poll(account=peer.account, connector=peer.connector())
     conversation = Conversation.objects.get(account=peer.account)
-    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="x")
+    reply = reply_create(actor=Actor.of(cast.alice_membership), conversation=conversation, text="x")
     body = {"title": "Forbidden", "detail": "You are not allowed to reply.", "status": 403}
     peer.proxy.inject(Fault.json(403, body), method="POST", path="/2/tweets")
     sent = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert sent is not None and sent.status == Reply.Status.FAILED
     assert "not allowed" in sent.error
     # A person may try again: now it goes through, once.
-    reply_resend(membership=cast.alice_membership, reply=sent)
+    reply_resend(actor=Actor.of(cast.alice_membership), reply=sent)
     again = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert again is not None and again.status == Reply.Status.SENT
     assert len(peer.fake.own_posts()) == 1
@@ -238,7 +247,8 @@ def test_garbage_from_the_network_is_recorded_and_the_next_poll_recovers(
 
 
 def test_backfill_reads_history_with_progress(cast: Cast, peer: Peer) -> None:
-    for n in range(12):
+    history = PAGE_LIMIT + 12  # more than one page
+    for n in range(history):
         peer.fake.add_mention(f"client{n}", f"@parvis_test question {n} ?")
     from django.db import transaction
 
@@ -250,7 +260,7 @@ def test_backfill_reads_history_with_progress(cast: Cast, peer: Peer) -> None:
     while job.status == "running":
         job = backfill_run(job_id=job.pk, connector=peer.connector(), max_pages=1)
     assert job.status == "done" and job.progress == 100
-    assert Message.objects.filter(account=peer.account).count() == 12
+    assert Message.objects.filter(account=peer.account).count() == history
     assert isinstance(peer.connector(), XConnector)
 
 
@@ -260,7 +270,9 @@ def test_a_passing_failure_is_retried_later_by_the_task(
     peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
     account_poll(account=peer.account, connector=peer.connector())
     conversation = Conversation.objects.get(account=peer.account)
-    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="Oui")
+    reply = reply_create(
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="Oui"
+    )
     peer.proxy.inject(Fault.server_error(503), times=5, method="POST", path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         sent = reply_send(reply_id=reply.pk, connector=peer.connector())
@@ -279,7 +291,9 @@ def test_a_reply_left_sending_by_a_dead_worker_becomes_unconfirmed(cast: Cast, p
     peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
     account_poll(account=peer.account, connector=peer.connector())
     conversation = Conversation.objects.get(account=peer.account)
-    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="Oui")
+    reply = reply_create(
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="Oui"
+    )
     Reply.objects.filter(pk=reply.pk).update(
         status=Reply.Status.SENDING, claimed_at=datetime.now(UTC) - timedelta(minutes=30)
     )
@@ -297,7 +311,9 @@ def test_a_person_resending_a_reply_that_did_arrive_gets_it_marked_sent(
     from parvis.inbox.services import replies_unstick
 
     mention, conversation = _answerable(peer, "@parvis_test bonjour ?")
-    reply = reply_create(membership=cast.alice_membership, conversation=conversation, text="Oui")
+    reply = reply_create(
+        actor=Actor.of(cast.alice_membership), conversation=conversation, text="Oui"
+    )
     Reply.objects.filter(pk=reply.pk).update(
         status=Reply.Status.SENDING, claimed_at=datetime.now(UTC) - timedelta(minutes=30)
     )
@@ -305,7 +321,18 @@ def test_a_person_resending_a_reply_that_did_arrive_gets_it_marked_sent(
     assert replies_unstick() == 1
     assert ReplyAttempt.objects.get(reply=reply).outcome == "unconfirmed"
     reply.refresh_from_db()
-    reply_resend(membership=cast.alice_membership, reply=reply)
+    reply_resend(actor=Actor.of(cast.alice_membership), reply=reply)
     again = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert again is not None and again.status == Reply.Status.SENT and again.remote_id == on_x
     assert len(peer.fake.own_posts()) == 1 and _posts_sent(peer) == 0
+
+
+def test_one_poll_reads_the_mentions_timeline_once(cast: Cast, peer: Peer) -> None:
+    """Replies to our posts come in X's mentions timeline: a poll must not read it twice (it
+    would spend the mentions rate limit twice as fast)."""
+    assert readable_kinds(peer.account) == [InboundKind.MENTION]
+    peer.fake.add_mention("client_fidele", "@parvis_test une question ?")
+    before = len(peer.proxy.seen)
+    account_poll(account=peer.account, connector=peer.connector())
+    reads = [r for r in peer.proxy.seen[before:] if "/mentions" in r.path]
+    assert len(reads) == 1

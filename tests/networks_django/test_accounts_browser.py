@@ -4,38 +4,11 @@ Mastodon account against the local peers, in a real browser, and sees them conne
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.peers.bluesky import BlueskyPeer
 from tests.peers.mastodon import MastodonPeer
-from tests.processes import IsolatedInstance
-
-
-@pytest.fixture
-def page(
-    browser: Browser,  # noqa: F811 - the fixture imported above
-    server: IsolatedInstance,  # noqa: F811
-    mastodon_peer: MastodonPeer,
-) -> Iterator[Page]:
-    """The browser suite's page, except that mastodon-mock's own page may miss its favicon:
-    only errors of Parvis' pages count."""
-    context = browser.new_context(base_url=server.base_url, locale="fr-FR")
-    page = context.new_page()
-    errors: list[str] = []
-
-    def collect(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location["url"].startswith(
-            mastodon_peer.base_url
-        ):
-            errors.append(f"{message.text} ({message.location['url']})")
-
-    page.on("console", collect)
-    yield page
-    context.close()
-    assert not errors, errors
 
 
 def test_a_new_user_connects_bluesky_and_mastodon(

@@ -90,7 +90,7 @@ def main(argv: list[str]) -> int:
         if not ids:
             break
         got.extend(ids)
-        time.sleep(0.01)  # a real worker sends what it claimed before claiming again
+        time.sleep(0.05)  # a real worker sends what it claimed before claiming again
     print(json.dumps(got))
     return 0
 

@@ -19,11 +19,11 @@ __all__ = ["fault_proxy_factory", "x_fake"]
 
 
 def make_account(
-    organisation: object, *, handle: str = "menuiserie", **extra: object
+    organisation: object, *, handle: str = "menuiserie", kind: str = "x", **extra: object
 ) -> SocialAccount:
     return SocialAccount.objects.create(
         organisation=organisation,
-        kind="x",
+        kind=kind,
         remote_id=extra.pop("remote_id", handle),  # type: ignore[arg-type]
         handle=handle,
         access_token=extra.pop("access_token", "token"),  # type: ignore[arg-type]

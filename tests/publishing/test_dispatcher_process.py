@@ -1,13 +1,19 @@
 """``parvis dispatcher``, a real process: it publishes a scheduled post at its minute, once,
-reports its heartbeat to /healthz's checks, and stops cleanly on SIGTERM."""
+reports its heartbeat to /healthz's checks, and stops cleanly on SIGTERM; the beat sweep
+steps aside while a dispatcher is alive."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from django.utils import timezone
+
+from parvis.core.models import Heartbeat
 from tests.peers.x_fake import XFake
 from tests.processes import ROOT, isolated_instance
 
@@ -48,3 +54,25 @@ def test_dispatcher_publishes_a_scheduled_post_once(tmp_path: Path, x_fake: XFak
     assert "dispatcher" in doctor.stdout
     posts = [p for p in x_fake.own_posts() if p.text == text]
     assert len(posts) == 1
+
+
+@pytest.mark.django_db
+def test_the_beat_sweep_publishes_only_when_no_dispatcher_is_alive(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Next to a live dispatcher the sweep would publish its batch serially, late; without one
+    it is what publishes."""
+    from parvis.publishing import tasks
+
+    batches: list[int] = []
+    monkeypatch.setattr(
+        tasks.dispatcher, "dispatch_batch", lambda limit: batches.append(limit) or {}
+    )
+    Heartbeat.objects.create(name="dispatcher:a", kind="dispatcher", seen_at=timezone.now())
+    tasks.dispatch_due_task()
+    assert batches == []
+    Heartbeat.objects.filter(kind="dispatcher").update(
+        seen_at=timezone.now() - timedelta(minutes=5)
+    )
+    tasks.dispatch_due_task()
+    assert len(batches) == 1

@@ -99,23 +99,34 @@ def test_without_approval_a_contributor_schedules_directly(
     ).needs_approval
 
 
-def test_reject_sends_back_with_comment_and_contributor_edit_needs_new_approval(
+def test_reject_sends_back_with_comment_and_an_approved_post_is_the_managers(
     cast: Cast, alice: Actor, bob: Actor, account: SocialAccount
 ) -> None:
     post = post_create(actor=bob, body="Texte", account_ids=[account.pk])
     post_schedule(actor=bob, post=post, local_time=wall(2026, 3, 21, 9), now=NOW)
+    post_update(actor=bob, post=post, body="Texte revu en attendant", now=NOW)  # still his
     post_reject(actor=alice, post=post, reason="Ajoutez une photo")
     post.refresh_from_db()
     assert post.status == Post.Status.DRAFT
     assert post.comments.get().body == "Ajoutez une photo"
     post_comment_add(actor=bob, post=post, body="C'est fait")
     assert Notification.objects.filter(user=cast.alice, kind="comment").exists()
+    post_update(actor=bob, post=post, body="Texte avec photo", now=NOW)
     post_schedule(actor=bob, post=post, local_time=wall(2026, 3, 21, 9), now=NOW)
     post_approve(actor=alice, post=post, now=NOW)
-    post_update(actor=bob, post=post, body="Texte modifié après accord", now=NOW)
+    for change in (
+        lambda: post_update(actor=bob, post=post, body="Texte modifié après accord", now=NOW),
+        lambda: post_schedule(actor=bob, post=post, local_time=wall(2026, 3, 22, 9), now=NOW),
+        lambda: post_cancel(actor=bob, post=post),
+    ):
+        with pytest.raises(PermissionDenied):
+            change()
     post.refresh_from_db()
-    assert post.status == Post.Status.PENDING_APPROVAL
-    assert post.targets.get().status == PostTarget.Status.DRAFT
+    assert (post.status, post.body) == (Post.Status.SCHEDULED, "Texte avec photo")
+    assert post.targets.get().status == PostTarget.Status.SCHEDULED
+    post_update(actor=alice, post=post, body="Corrigé par la responsable", now=NOW)
+    post.refresh_from_db()
+    assert post.status == Post.Status.SCHEDULED  # a manager's edit needs no new approval
 
 
 def test_contributor_cannot_touch_someone_elses_post(

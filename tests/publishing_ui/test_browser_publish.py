@@ -10,13 +10,11 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.peers.mastodon import MastodonPeer, mastodon_peer  # noqa: F401 - fixture
 from tests.peers.x_fake import XFake, x_fake  # noqa: F401 - fixture
@@ -40,25 +38,6 @@ def pick_zone(now: datetime) -> tuple[ZoneInfo, datetime]:
         if planned.weekday() != 6 and 1 <= planned.hour <= 22:
             return zone, planned
     raise AssertionError("no zone fits")  # impossible: offsets span 26 hours
-
-
-@pytest.fixture
-def page(
-    browser: Browser,  # noqa: F811
-    server: IsolatedInstance,  # noqa: F811
-) -> Iterator[Page]:
-    context = browser.new_context(base_url=server.base_url, locale="fr-FR")
-    page = context.new_page()
-    errors: list[str] = []
-
-    def collect(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append(f"{message.text} ({message.location['url']})")
-
-    page.on("console", collect)
-    yield page
-    context.close()
-    assert not errors, errors
 
 
 def seed(instance: IsolatedInstance, zone: ZoneInfo, x: XFake, mastodon: MastodonPeer) -> None:

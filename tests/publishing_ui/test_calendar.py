@@ -112,22 +112,41 @@ def test_keyboard_move_form_redirects_back_to_the_calendar(
     assert (moved.date(), moved.hour, moved.minute) == (target, 8, 5)
 
 
-def test_a_contributor_moving_a_scheduled_post_sends_it_back_to_approval(
+def test_a_contributor_moves_only_their_own_posts_still_waiting_for_approval(
     cast: Cast, accounts: Accounts, bob_client: Client
 ) -> None:
     actor = Actor.of(cast.bob_membership)
-    post = post_create(actor=actor, body="Bob", account_ids=[accounts.x.pk])
+    waiting = post_create(actor=actor, body="En attente", account_ids=[accounts.x.pk])
+    post_schedule(actor=actor, post=waiting, at=timezone.now() + timedelta(days=2))
+    scheduled = post_create(actor=actor, body="Accepté", account_ids=[accounts.x.pk])
     post_schedule(
-        actor=Actor.of(cast.alice_membership), post=post, at=timezone.now() + timedelta(days=2)
+        actor=Actor.of(cast.alice_membership), post=scheduled, at=timezone.now() + timedelta(days=2)
     )
+    page = bob_client.get(url("calendar", cast)).content.decode()
+
+    def item(post: Post) -> str:  # the post's <li ...> tag
+        return page.split(f'id="cal-post-{post.pk}"', 1)[1].split(">", 1)[0]
+
+    assert "draggable" in item(waiting) and "draggable" not in item(scheduled)
     target = timezone.now().astimezone(PARIS).date() + timedelta(days=4)
-    bob_client.post(
-        url("reschedule", cast, post_id=post.pk),
+    refused = bob_client.post(
+        url("reschedule", cast, post_id=scheduled.pk),
         {"date": f"{target:%Y-%m-%d}"},
         HTTP_X_PARVIS_DRAG="1",
     )
-    post.refresh_from_db()
-    assert post.status == Post.Status.PENDING_APPROVAL
+    assert refused.status_code == 400 and "only a manager" in refused.json()["message"]
+    scheduled.refresh_from_db()
+    assert scheduled.status == Post.Status.SCHEDULED and scheduled.scheduled_at is not None
+    assert scheduled.scheduled_at.astimezone(PARIS).date() != target
+    moved = bob_client.post(
+        url("reschedule", cast, post_id=waiting.pk),
+        {"date": f"{target:%Y-%m-%d}"},
+        HTTP_X_PARVIS_DRAG="1",
+    )
+    assert moved.status_code == 200, moved.content
+    waiting.refresh_from_db()
+    assert waiting.status == Post.Status.PENDING_APPROVAL
+    assert waiting.scheduled_at.astimezone(PARIS).date() == target  # type: ignore[union-attr]
 
 
 def test_rotating_the_ical_address_revokes_the_old_one(

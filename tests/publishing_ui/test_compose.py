@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from parvis.publishing.models import Notification, Post, PostTarget, QueueSlot
 from tests.conftest import Cast
-from tests.publishing_ui.conftest import Accounts
+from tests.publishing_ui.conftest import Accounts, english_client
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -38,6 +38,15 @@ def test_new_post_page_is_prefilled_from_an_idea(
     assert "Notre atelier recrute</textarea>" in response.content.decode()
     assert '<option value="job_offer" selected>' in response.content.decode()
     assert "New post" in response.content.decode()
+
+
+def test_categories_speak_the_readers_language(cast: Cast, accounts: Accounts) -> None:
+    french = Client()
+    french.force_login(cast.bob)
+    page = french.get(url("new", cast)).content.decode()
+    assert ">Témoignage client</option>" in page and "Customer story" not in page
+    page = english_client(cast.alice).get(url("new", cast)).content.decode()
+    assert ">Customer story</option>" in page and "Témoignage client" not in page
 
 
 def test_check_reports_text_over_x_limit_with_a_counter(

@@ -44,7 +44,9 @@ def test_no_data_gives_no_score_and_first_steps() -> None:
     assert not result.has_data
     assert all(c.score is None for c in result.components)
     assert 1 <= len(result.changes) <= 3
-    assert result.changes[0].statement.text.startswith(f"Publiez sur {plan.networks[0].label}")
+    first = result.changes[0].statement.text
+    assert first.fr.startswith(f"Publiez sur {plan.networks[0].label}")
+    assert first.en.startswith(f"Publish on {plan.networks[0].label}")
 
 
 def test_doing_exactly_the_plan_scores_100_with_nothing_to_change() -> None:
@@ -72,8 +74,9 @@ def test_self_centred_change_reads_like_the_issue() -> None:
         response_rate=1.0,
         median_response_hours=1.0,
     )
-    texts = [c.statement.text for c in alignment_score(plan, activity).changes]
-    assert f"80{NB}% de vos posts parlent de vous{NB}: visez 33{NB}%. " in texts[0] + " "
+    first = alignment_score(plan, activity).changes[0].statement.text
+    assert first.fr.startswith(f"80{NB}% de vos posts parlent de vous{NB}: visez 33{NB}%. ")
+    assert first.en.startswith("80% of your posts are about yourself: aim for 33%. ")
 
 
 def test_at_most_three_changes_sorted_by_gain() -> None:
@@ -105,10 +108,11 @@ def test_response_changes_are_concrete() -> None:
     texts = [c.statement.text for c in alignment_score(plan, activity).changes]
     assert (
         f"Vous répondez à 40{NB}% des messages{NB}: visez 90{NB}%. "
-        "Un passage quotidien dans la boîte de réception suffit." in texts
+        "Un passage quotidien dans la boîte de réception suffit." in [t.fr for t in texts]
     )
-    delay = next(t for t in texts if t.startswith("Délai médian"))
-    assert delay == f"Délai médian de réponse{NB}: 30{NB}h{NB}; visez 4{NB}h."
+    delay = next(t for t in texts if t.fr.startswith("Délai médian"))
+    assert delay.fr == f"Délai médian de réponse{NB}: 30{NB}h{NB}; visez 4{NB}h."
+    assert delay.en == "Median response time: 30 h; aim for 4 h."
 
 
 def test_off_plan_network_change() -> None:
@@ -118,7 +122,8 @@ def test_off_plan_network_change() -> None:
     moved[N.X] = 10
     activity = ObservedActivity(4, base.posts_by_category, moved, 1.0, 1.0)
     texts = [c.statement.text for c in alignment_score(plan, activity).changes]
-    assert any("hors de votre plan (surtout X)" in t for t in texts)
+    assert any("hors de votre plan (surtout X)" in t.fr for t in texts)
+    assert any("outside your plan (mostly X)" in t.en for t in texts)
 
 
 def test_missing_dialogue_data_reweights_the_rest() -> None:

@@ -12,20 +12,29 @@ from parvis.strategy.engine.figures import (
     Unit,
     default_figures,
     figure,
-    format_number,
     format_value,
     parse_figures,
 )
+from parvis.strategy.engine.text import Text, format_number
 
 HEADER = (
     "id,metric,value,unit,population,geo,data_year,pub_year,method,source_title,publisher,url,"
-    "conf,shippable,notes,wording_fr"
+    "conf,shippable,notes,wording_fr,wording_en"
 )
 ENGINE_DIR = Path(__file__).resolve().parents[2] / "parvis" / "strategy" / "engine"
 
 
-def _row(fid: str, conf: str, shippable: str, wording: str = "{value} des cas") -> str:
-    return f"{fid},m,42,pct,p,FR,2018,2018,survey,Titre,Éditeur,https://e.fr,{conf},{shippable},,{wording}"
+def _row(
+    fid: str,
+    conf: str,
+    shippable: str,
+    wording: str = "{value} des cas",
+    wording_en: str = "{value} of cases",
+) -> str:
+    return (
+        f"{fid},m,42,pct,p,FR,2018,2018,survey,Titre,Éditeur,https://e.fr,{conf},{shippable},,"
+        f"{wording},{wording_en}"
+    )
 
 
 def test_packaged_figures_load_and_are_all_shippable() -> None:
@@ -34,7 +43,7 @@ def test_packaged_figures_load_and_are_all_shippable() -> None:
     for fig in book.values():
         assert fig.confidence in {"A", "B", "C"}
         assert fig.publisher and fig.source_title and fig.url.startswith("http")
-        assert "{value}" in fig.wording_fr
+        assert "{value}" in fig.wording_fr and "{value}" in fig.wording_en
 
 
 def test_packaged_csv_has_no_low_confidence_row() -> None:
@@ -66,6 +75,11 @@ def test_parse_rejects_row_without_french_wording() -> None:
         parse_figures([HEADER, _row("x2", "A", "yes", wording="sans valeur")])
 
 
+def test_parse_rejects_row_without_english_wording() -> None:
+    with pytest.raises(ValueError, match="x2.*wording_en"):
+        parse_figures([HEADER, _row("x2", "A", "yes", wording_en="no value")])
+
+
 def test_parse_rejects_duplicate_ids() -> None:
     with pytest.raises(ValueError, match="duplicate"):
         parse_figures([HEADER, _row("x3", "A", "yes"), _row("x3", "B", "yes")])
@@ -85,24 +99,28 @@ def test_format_number_french(value: float, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "expected"),
+    ("value", "unit", "fr", "en"),
     [
-        (70, Unit.PERCENT, "70\u00a0%"),
-        (10000, Unit.EUR_PER_YEAR, "10\u202f000\u00a0€ par an"),
-        (4, Unit.HOURS, "4\u00a0heures"),
-        (1, Unit.HOURS, "1\u00a0heure"),
-        (108, Unit.MINUTES, "108\u00a0minutes"),
-        (4.69, Unit.POSTS_PER_WEEK, "4,69\u00a0publications par semaine"),
+        (70, Unit.PERCENT, "70\u00a0%", "70%"),
+        (10000, Unit.EUR_PER_YEAR, "10\u202f000\u00a0€ par an", "€10,000 a year"),
+        (4, Unit.HOURS, "4\u00a0heures", "4 hours"),
+        (1, Unit.HOURS, "1\u00a0heure", "1 hour"),
+        (108, Unit.MINUTES, "108\u00a0minutes", "108 minutes"),
+        (4.69, Unit.POSTS_PER_WEEK, "4,69\u00a0publications par semaine", "4.69 posts a week"),
     ],
 )
-def test_format_value(value: float, unit: Unit, expected: str) -> None:
-    assert format_value(value, unit) == expected
+def test_format_value(value: float, unit: Unit, fr: str, en: str) -> None:
+    assert format_value(value, unit) == Text(fr, en)
 
 
 def test_sentence_and_source_label() -> None:
     fig = figure("bpi_present_any")
-    assert fig.sentence.startswith("70\u00a0% des PME-ETI interrogées")
-    assert fig.source_label == "Bpifrance Le Lab, «\u00a0PME-ETI et réseaux sociaux\u00a0» (2018)"
+    assert fig.sentence.fr.startswith("70\u00a0% des PME-ETI interrogées")
+    assert fig.sentence.en.startswith("70% of the SMEs and mid-caps surveyed")
+    assert fig.source_label == Text(
+        "Bpifrance Le Lab, «\u00a0PME-ETI et réseaux sociaux\u00a0» (2018)",
+        "Bpifrance Le Lab, “PME-ETI et réseaux sociaux” (2018)",
+    )
 
 
 def _string_literals(source: str) -> list[tuple[int, str]]:

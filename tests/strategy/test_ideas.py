@@ -53,13 +53,17 @@ def test_objective_filters_within_a_sector() -> None:
     assert all(not i.objectives or Objective.CUSTOMER_RELATION in i.objectives for i in pool)
 
 
-def test_ideas_are_french_with_french_spacing() -> None:
+def test_ideas_are_french_with_french_spacing_and_english() -> None:
     ideas = _all()
     assert ideas
     for idea in ideas:
-        assert not re.search(r" [:;?!»]", idea.text), idea.text
-        assert "'" not in idea.text, idea.text
-        assert idea.text.endswith((".", "!", "?")), idea.text
+        fr, en = idea.text.fr, idea.text.en
+        assert not re.search(r" [:;?!»]", fr), fr
+        assert not re.search(r"\s[:;?!]|[«»]", en), en  # English has no space before them
+        for text in (fr, en):
+            assert "'" not in text, text  # typographic apostrophes
+            assert text.endswith((".", "!", "?")), text
+        assert en != fr, en
 
 
 def test_pick_is_deterministic_and_rotates_by_week() -> None:
@@ -81,11 +85,17 @@ def test_parse_rejects_malformed_documents() -> None:
     with pytest.raises(ValueError):
         parse_ideas({})
     with pytest.raises(ValueError):
-        parse_ideas({"ideas": [{"sector": "moon", "category": "offer", "text": "x"}]})
+        parse_ideas(
+            {"ideas": [{"sector": "moon", "category": "offer", "text": "x", "text_en": "x"}]}
+        )
     with pytest.raises(ValueError):
         parse_ideas({"ideas": [{"sector": "generic", "category": "offer", "text": " "}]})
+    with pytest.raises(ValueError, match="English"):  # every idea speaks both languages
+        parse_ideas({"ideas": [{"sector": "generic", "category": "offer", "text": "Une idée."}]})
     with pytest.raises(ValueError):
-        parse_ideas({"ideas": [{"sector": "generic", "category": "nope", "text": "x"}]})
+        parse_ideas(
+            {"ideas": [{"sector": "generic", "category": "nope", "text": "x", "text_en": "x"}]}
+        )
 
 
 def test_empty_book_picks_nothing() -> None:

@@ -16,7 +16,9 @@ from parvis.strategy.engine.placement import (
 from parvis.strategy.engine.profile import CompanyProfile
 from tests.strategy.factories import grid, menuiserie, profiles
 
-NUMBER = re.compile(r"\d[\d\u202f]*(?:,\d+)?")
+# A number as each language writes it: "10 000" and "60,9" in French, "10,000" and "60.9" in
+# English.
+NUMBERS = {"fr": re.compile(r"\d(?:[\d\u202f,]*\d)?"), "en": re.compile(r"\d(?:[\d,.]*\d)?")}
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,11 @@ def test_two_by_two(tempo: Tempo, activity: SelfActivity, quadrant: Quadrant) ->
 def test_labels_are_neutral_not_the_study_names() -> None:
     forbidden = ("masse", "silencieuse", "désinvolte", "combative", "pionni")
     for label in QUADRANT_LABELS.values():
-        assert not any(word in label.lower() for word in forbidden), label
+        assert not any(word in label.fr.lower() for word in forbidden), label
+    # Nor their English translations.
+    forbidden_en = ("silent", "majority", "casual", "fighter", "pioneer")
+    for label in QUADRANT_LABELS.values():
+        assert not any(word in label.en.lower() for word in forbidden_en), label
 
 
 def test_distribution_comes_from_figures_and_sums_to_100() -> None:
@@ -47,13 +53,20 @@ def test_distribution_comes_from_figures_and_sums_to_100() -> None:
     shares = [s.statement.figures[0].value for s in placement.distribution]
     assert shares == [44, 19, 9, 28]
     assert sum(shares) == 100
-    assert placement.attribution == "D’après Bpifrance Le Lab (2018)"
+    assert placement.attribution.fr == "D’après Bpifrance Le Lab (2018)"
 
 
 def _numbers_are_sourced(statement: Statement) -> bool:
-    """Every number in the text is a figure's value, a figure's year, or part of its wording."""
-    allowed = " ".join(f.sentence + f" {f.formatted} {f.data_year}" for f in statement.figures)
-    return all(n in allowed for n in NUMBER.findall(statement.text))
+    """In each language, every number in the text is a figure's value, a figure's year, or
+    part of its wording."""
+    for language, pattern in NUMBERS.items():
+        allowed = " ".join(
+            f"{f.sentence.get(language)} {f.formatted.get(language)} {f.data_year}"
+            for f in statement.figures
+        )
+        if not all(n in allowed for n in pattern.findall(statement.text.get(language))):
+            return False
+    return True
 
 
 @settings(max_examples=80, deadline=None)
@@ -72,7 +85,8 @@ def test_every_comparison_shows_a_source(profile: CompanyProfile) -> None:
 def test_over_confident_gets_a_warning() -> None:
     placement = place_company(menuiserie(tempo="on_time", self_activity="low"))
     assert placement.quadrant is Quadrant.OVER_CONFIDENT
-    assert any("Attention" in w.text for w in placement.warnings)
+    assert any("Attention" in w.text.fr for w in placement.warnings)
+    assert any("Watch out" in w.text.en for w in placement.warnings)
     assert placement.warnings[0].figures[0].id == "bpi_typ_overconfident"
 
 
@@ -85,7 +99,7 @@ def test_dormant_gets_a_warning() -> None:
 def test_self_rating_contradicted_by_declared_cadence() -> None:
     placement = place_company(menuiserie(tempo="ahead", self_activity="very_active"))
     assert placement.quadrant is Quadrant.LEADING
-    assert any("aucun compte ne publie chaque semaine" in w.text for w in placement.warnings)
+    assert any("aucun compte ne publie chaque semaine" in w.text.fr for w in placement.warnings)
     assert not place_company(
         menuiserie(tempo="ahead", self_activity="very_active", networks=grid(facebook="weekly"))
     ).warnings
@@ -93,14 +107,16 @@ def test_self_rating_contradicted_by_declared_cadence() -> None:
 
 def test_comme_sentence_for_a_company_with_an_account() -> None:
     first = place_company(menuiserie()).comparisons[0]
-    assert first.text.startswith("Comme 70\u00a0% des PME-ETI interrogées")
+    assert first.text.fr.startswith("Comme 70\u00a0% des PME-ETI interrogées")
+    assert first.text.en.startswith("Like 70% of the SMEs and mid-caps surveyed")
     assert first.figures[0].id == "bpi_present_any"
 
 
 def test_company_without_account_is_told_the_plan_starts_from_zero() -> None:
     first = place_company(menuiserie(networks=grid())).comparisons[0]
-    assert first.text.startswith("Contrairement à 70\u00a0%")
-    assert "part de zéro" in first.text
+    assert first.text.fr.startswith("Contrairement à 70\u00a0%")
+    assert "part de zéro" in first.text.fr
+    assert "starts from zero" in first.text.en
 
 
 def test_micro_hospitality_is_compared_with_its_own_sector() -> None:

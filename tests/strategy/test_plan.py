@@ -34,13 +34,13 @@ def test_plan_invariants(profile: CompanyProfile) -> None:
     assert len(plan.networks) <= network_cap(profile.minutes_per_week) <= MAX_NETWORKS
     for network_plan in plan.networks:
         assert 1 <= network_plan.posts_per_week <= TARGET_POSTS_PER_WEEK[network_plan.network]
-        assert network_plan.reason.text
+        assert network_plan.reason.text.fr and network_plan.reason.text.en
     # Every network with an account is either kept or dropped with a reason.
     kept = {p.network for p in plan.networks}
     dropped = {d.network for d in plan.dropped}
     assert not kept & dropped
     assert set(profile.accounts) <= kept | dropped
-    assert all(d.reason.text for d in plan.dropped)
+    assert all(d.reason.text.fr and d.reason.text.en for d in plan.dropped)
     # Objectives: all six, ranked 1..6, at least one active.
     assert sorted(o.rank for o in plan.objectives) == list(range(1, 7))
     assert {o.objective for o in plan.objectives} == set(Objective)
@@ -64,8 +64,11 @@ def test_every_figure_in_the_plan_has_a_source(profile: CompanyProfile) -> None:
     for statement in statements:
         for fig in statement.figures:
             assert fig.source_label and fig.url
-        if "%" in statement.text or "€" in statement.text:
-            assert statement.figures or "€ de l’heure" in statement.text, statement.text
+        fr, en = statement.text.fr, statement.text.en
+        if "%" in fr or "€" in fr:
+            assert statement.figures or "€ de l’heure" in fr, fr
+        if "%" in en or "€" in en:
+            assert statement.figures or " an hour" in en, en
 
 
 def test_zero_accounts_gets_a_plan_that_starts_from_zero() -> None:
@@ -73,7 +76,8 @@ def test_zero_accounts_gets_a_plan_that_starts_from_zero() -> None:
     assert plan.starts_from_zero
     assert plan.networks
     assert all(p.status is NetworkStatus.START for p in plan.networks)
-    assert plan.notes[0].text.startswith("Vous partez de zéro")
+    assert plan.notes[0].text.fr.startswith("Vous partez de zéro")
+    assert plan.notes[0].text.en.startswith("You start from zero")
     assert plan.dropped == () or all(d.action is DropAction.NOT_NOW for d in plan.dropped)
 
 
@@ -82,11 +86,13 @@ def test_no_time_and_seven_networks_drops_everything_and_says_so() -> None:
     assert plan.networks == ()
     assert plan.time.total == 0
     assert {d.network for d in plan.dropped} == set(Network)
-    assert "aucun réseau ne peut être tenu" in plan.notes[0].text
-    assert "au moins" in plan.notes[0].text
+    assert "aucun réseau ne peut être tenu" in plan.notes[0].text.fr
+    assert "au moins" in plan.notes[0].text.fr
+    assert "no network can be kept up" in plan.notes[0].text.en
     # Nothing is kept, so no reason may point to "the networks kept".
-    assert not any("réseaux retenus" in d.reason.text for d in plan.dropped)
-    assert not any("réseaux actifs" in d.reason.text for d in plan.dropped)
+    assert not any("réseaux retenus" in d.reason.text.fr for d in plan.dropped)
+    assert not any("réseaux actifs" in d.reason.text.fr for d in plan.dropped)
+    assert not any("networks kept" in d.reason.text.en for d in plan.dropped)
 
 
 def test_little_time_and_seven_networks_keeps_one_and_names_the_rest() -> None:
@@ -94,7 +100,8 @@ def test_little_time_and_seven_networks_keeps_one_and_names_the_rest() -> None:
     assert len(plan.networks) == 1
     assert len(plan.dropped) == 6
     assert plan.time.total <= 60
-    assert any("Vous avez 7 comptes" in n.text for n in plan.notes)
+    assert any("Vous avez 7 comptes" in n.text.fr for n in plan.notes)
+    assert any("You have 7 accounts" in n.text.en for n in plan.notes)
     assert all(d.action in (DropAction.PAUSE, DropAction.CLOSE) for d in plan.dropped)
 
 
@@ -142,7 +149,8 @@ def test_dormant_account_that_serves_nothing_is_closed() -> None:
     )
     mastodon = next(d for d in plan.dropped if d.network is Network.MASTODON)
     assert mastodon.action is DropAction.CLOSE
-    assert "fermez-le" in mastodon.reason.text
+    assert "fermez-le" in mastodon.reason.text.fr
+    assert "close it" in mastodon.reason.text.en
 
 
 def test_no_objectives_gets_a_starting_point_and_an_action() -> None:
@@ -163,7 +171,8 @@ def test_user_ranking_is_kept() -> None:
     ]  # fmt: skip
     assert [o.weight for o in plan.objectives[:3]] == [1.0, 0.7, 0.5]
     assert all(o.weight == 0 for o in plan.objectives[3:])
-    assert "premier choix" in plan.objectives[0].reason.text
+    assert "premier choix" in plan.objectives[0].reason.text.fr
+    assert "your first choice" in plan.objectives[0].reason.text.en
 
 
 def test_recruitment_plan_caps_self_centred_content() -> None:
@@ -212,8 +221,9 @@ def test_budget_against_the_study_reference() -> None:
     assert budget.hours_per_year == expected_hours
     assert budget.staff_cost_eur_per_year == expected_hours * DEFAULT_HOURLY_COST_EUR
     assert budget.gap_to_reference_eur == 10000 - budget.staff_cost_eur_per_year
-    assert "10\u202f000\u00a0€ par an" in budget.statement.text
-    assert "promotion payante" in budget.statement.text
+    assert "10\u202f000\u00a0€ par an" in budget.statement.text.fr
+    assert "promotion payante" in budget.statement.text.fr
+    assert "€10,000 a year" in budget.statement.text.en
 
 
 def test_hourly_cost_from_answers_then_from_settings() -> None:

@@ -18,12 +18,15 @@ def test_profile_types_every_answer() -> None:
     assert profile.is_b2c and not profile.is_b2b
 
 
-def test_incomplete_answers_raise_with_french_errors() -> None:
+def test_incomplete_answers_raise_with_their_messages() -> None:
     answers = menuiserie_answers()
     del answers["budget"]
     with pytest.raises(IncompleteDiagnosticError) as caught:
         profile_from_answers(answers)
-    assert caught.value.errors == {"budget": "Cette question attend une réponse."}
+    assert {k: v.fr for k, v in caught.value.errors.items()} == {
+        "budget": "Cette question attend une réponse."
+    }
+    assert caught.value.errors["budget"].en == "This question needs an answer."
 
 
 def test_invalid_answers_raise() -> None:

@@ -18,12 +18,13 @@ from parvis.strategy.engine.questionnaire import (
     progress,
     validate_answers,
 )
+from parvis.strategy.engine.text import Text
 from tests.strategy.factories import answers_strategy, grid, menuiserie_answers
 
 NB = "\u00a0"
 
 
-def _all_texts() -> list[str]:
+def _all_texts() -> list[Text]:
     texts = []
     for section in QUESTIONNAIRE:
         texts += [section.title, section.intro]
@@ -52,9 +53,19 @@ def test_about_ten_minutes() -> None:
 
 def test_texts_use_french_spacing() -> None:
     for text in _all_texts():
-        assert not re.search(r" [:;?!»]", text), text
-        assert "« " not in text, text
-        assert "'" not in text, text  # typographic apostrophe only
+        assert not re.search(r" [:;?!»]", text.fr), text
+        assert "« " not in text.fr, text
+        assert "'" not in text.fr, text  # typographic apostrophe only
+
+
+def test_every_text_is_also_in_english() -> None:
+    for text in _all_texts():
+        assert text.en, text
+        assert not re.search(r"\s[:;?!]|[«»]", text.en), text  # English punctuation
+        assert "'" not in text.en, text
+    for question in QUESTIONS.values():
+        if question.kind is not QuestionKind.NETWORK_GRID:  # network names are the same
+            assert question.label.en != question.label.fr, question.id
 
 
 def test_covers_the_issue_topics() -> None:
@@ -119,12 +130,35 @@ def test_complete_answers_are_valid_and_json_serialisable() -> None:
         (
             "networks",
             {"facebook": "weekly", "linkedin": "none"},
-            f"Indiquez votre situation pour{NB}: Instagram, X, YouTube, Bluesky, Mastodon.",
+            f"Indiquez votre situation pour{NB}: Instagram, X, YouTube, Bluesky et Mastodon.",
         ),
     ],
 )
 def test_validation_messages_in_french(question_id: str, value: Any, message: str) -> None:
-    assert validate_answers({question_id: value}) == {question_id: message}
+    errors = validate_answers({question_id: value})
+    assert {k: v.fr for k, v in errors.items()} == {question_id: message}
+
+
+@pytest.mark.parametrize(
+    ("question_id", "value", "message"),
+    [
+        ("b2b_share", 101, "Enter a number between 0 and 100."),
+        ("b2b_share", "30", "Enter a whole number."),
+        (
+            "publishers",
+            ["nobody", "leader"],
+            "“Nobody for now” cannot be combined with another answer.",
+        ),
+        (
+            "networks",
+            {"facebook": "weekly", "linkedin": "none"},
+            "Tell us where you stand on: Instagram, X, YouTube, Bluesky and Mastodon.",
+        ),
+    ],
+)
+def test_validation_messages_in_english(question_id: str, value: Any, message: str) -> None:
+    errors = validate_answers({question_id: value})
+    assert {k: v.en for k, v in errors.items()} == {question_id: message}
 
 
 def test_empty_optional_multi_is_accepted() -> None:

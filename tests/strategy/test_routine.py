@@ -41,7 +41,7 @@ def test_routine_with_the_plan_minutes_keeps_the_whole_plan(
     publish = Counter(t.network for t in routine.tasks if t.kind is TaskKind.PUBLISH)
     assert publish == {p.network: p.posts_per_week for p in plan.networks}
     for task in routine.tasks:
-        assert task.gain.text
+        assert task.gain.text.fr and task.gain.text.en
         assert 0 <= task.weekday <= 6
         if task.kind is TaskKind.PUBLISH:
             assert task.idea is not None and task.category is not None
@@ -61,7 +61,8 @@ def test_menuiserie_week() -> None:
     assert [(t.weekday, t.at) for t in routine.tasks] == sorted(
         (t.weekday, t.at) for t in routine.tasks
     )
-    assert routine.tasks[0].weekday_label == "lundi"
+    assert routine.tasks[0].weekday_label.fr == "lundi"
+    assert routine.tasks[0].weekday_label.en == "Monday"
 
 
 def test_queue_slots_are_the_publishing_tasks() -> None:
@@ -91,8 +92,10 @@ def test_routine_trims_and_says_what_when_time_shrinks() -> None:
     plan = build_plan(menuiserie(minutes_per_week=120))
     routine = build_routine(plan, minutes_available=45, week=1)
     assert routine.total_minutes <= 45
-    texts = " ".join(s.text for s in routine.trimmed)
+    texts = " ".join(s.text.fr for s in routine.trimmed)
     assert "Bilan" in texts and "veille" in texts
+    english = " ".join(s.text.en for s in routine.trimmed)
+    assert "Weekly review left out" in english and "Watch digest left out" in english
     assert not any(t.kind in (TaskKind.REVIEW, TaskKind.WATCH) for t in routine.tasks)
     assert any(t.kind is TaskKind.PUBLISH for t in routine.tasks)
 

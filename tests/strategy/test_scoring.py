@@ -60,11 +60,14 @@ def test_worst_company_scores_0_everywhere() -> None:
     assert score.overall == 0
 
 
-def test_axes_are_the_six_named_ones_with_french_labels() -> None:
+def test_axes_are_the_six_named_ones_with_their_labels() -> None:
     score = score_maturity(_profile())
     assert [a.axis for a in score.axes] == list(Axis)
-    assert [a.label for a in score.axes] == [
+    assert [a.label.fr for a in score.axes] == [
         "Présence", "Régularité", "Dialogue", "Stratégie", "Moyens", "Mesure",
+    ]  # fmt: skip
+    assert [a.label.en for a in score.axes] == [
+        "Presence", "Regularity", "Dialogue", "Strategy", "Means", "Measurement",
     ]  # fmt: skip
 
 
@@ -77,7 +80,7 @@ def test_scores_are_bounded_and_explained_by_their_drivers(profile: CompanyProfi
         assert axis.score == sum(d.points for d in axis.drivers)
         assert sum(d.max_points for d in axis.drivers) == 100
         assert all(0 <= d.points <= d.max_points for d in axis.drivers)
-        assert all(d.text for d in axis.drivers)
+        assert all(d.text.fr and d.text.en for d in axis.drivers)
     assert 0 <= score.overall <= 100
 
 

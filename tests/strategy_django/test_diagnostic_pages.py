@@ -77,7 +77,7 @@ def test_invalid_answers_show_the_engines_message_and_valid_ones_are_kept(englis
     response = _post_step(client, english, "company", {**COMPANY, "b2b_share": "150"})
     assert response.status_code == 200 and response.context["errors"]
     body = response.content.decode()
-    assert "Indiquez un nombre entre 0 et 100." in body  # the engine's French message
+    assert "Enter a number between 0 and 100." in body  # the engine's message, in English
     assert "Some answers need your attention" in body
     answers = Diagnostic.objects.get(organisation=english.org).answers
     assert answers["sector"] == "building_crafts"
@@ -86,7 +86,7 @@ def test_invalid_answers_show_the_engines_message_and_valid_ones_are_kept(englis
     # A required question left blank keeps the user on the step.
     response = _post_step(client, english, "company", {"headcount": "10-19"})
     assert response.status_code == 200 and response.context["errors"]
-    assert "Cette question attend une réponse." in response.content.decode()
+    assert "This question needs an answer." in response.content.decode()
 
 
 def test_a_new_user_completes_the_diagnostic_and_gets_result_and_plan(english: Cast) -> None:
@@ -144,4 +144,25 @@ def test_retaking_the_diagnostic_starts_from_the_previous_answers(english: Cast)
     assert "Since the previous diagnostic" in body
     assert "<polyline" in body
     changes = {c["label"]: c["delta"] for c in review.context["changes"]}
-    assert changes["Moyens"] == 20 and changes["Régularité"] == 40
+    assert changes["Means"] == 20 and changes["Regularity"] == 40
+
+
+def test_the_diagnostic_speaks_each_members_language(english: Cast) -> None:
+    """Alice reads English, Bob (a manager too) French: the same questions, each in theirs."""
+    english.bob_membership.role = "manager"
+    english.bob_membership.save()
+    english.bob.language = "fr"
+    english.bob.save(update_fields=["language"])
+    alice, bob = english.client_for(english.alice), english.client_for(english.bob)
+    _start(alice, english)
+    english_page = alice.get(_url(english)).content.decode()
+    french_page = bob.get(_url(english)).content.decode()
+    assert "How many people work in the company?" in english_page
+    assert "10 to 19 people" in english_page
+    assert "Combien de personnes travaillent dans l’entreprise\u00a0?" in french_page
+    assert "De 10 à 19 personnes" in french_page
+    assert "How many people" not in french_page
+
+    # The engine's errors too.
+    response = _post_step(bob, english, "company", {**COMPANY, "b2b_share": "150"})
+    assert "Indiquez un nombre entre 0 et 100." in response.content.decode()

@@ -25,7 +25,8 @@ def test_a_company_with_no_account_gets_a_plan_that_starts_from_zero(cast: Cast)
     plan = make_plan(cast, networks=grid("none"), published_categories=[])
     assert plan.data["starts_from_zero"] is True
     assert plan.data["networks"] and all(n["status"] == "start" for n in plan.data["networks"])
-    assert "partez de zéro" in plan.data["notes"][0]["text"]
+    assert "partez de zéro" in plan.data["notes"][0]["text"]["fr"]
+    assert "start from zero" in plan.data["notes"][0]["text"]["en"]
 
 
 def test_no_time_and_many_networks_gives_a_plan_that_says_what_to_drop(cast: Cast) -> None:
@@ -56,11 +57,12 @@ def test_the_home_page_becomes_my_week_once_there_is_a_plan(english: Cast, plan:
     assert page.status_code == 200
     assert "My week" in body and english.org.name in body
     tasks = [t for d in page.context["days"] for t in d["tasks"]]
-    assert tasks and all(t.gain["text"] for t in tasks)
+    assert tasks and all(t.gain["text"]["en"] for t in tasks)
     assert sum(t.minutes for t in tasks) <= 120
     assert "Alignment score" in body
     publish = next(t for t in tasks if t.kind == "publish")
-    assert publish.idea in body
+    assert publish.idea["en"] in body and publish.title["en"] in body
+    assert publish.idea["fr"] not in body
 
 
 def test_ticking_a_task_with_htmx(english: Cast, plan: Plan) -> None:
@@ -119,7 +121,7 @@ def test_writing_a_post_from_an_idea_creates_a_categorised_draft(cast: Cast, pla
     response = client.post(url)
     post = Post.objects.get(organisation=cast.org)
     assert response["Location"] == reverse("posts:edit", args=[cast.org.slug, post.pk])
-    assert post.body == task.idea and post.category == task.category
+    assert post.body == task.idea["fr"] and post.category == task.category  # Bob reads French
     assert post.status == Post.Status.DRAFT and post.author == cast.bob
     client.post(url)
     assert Post.objects.filter(organisation=cast.org).count() == 1
@@ -149,7 +151,7 @@ def test_the_alignment_score_moves_as_posts_are_published(cast: Cast, plan: Plan
     selfish = services.alignment_recompute(organisation=cast.org)
     assert selfish is not None and selfish.score is not None
     assert selfish.observed["posts_by_network"] == {"facebook": 2, "linkedin": 1}
-    texts = " ".join(c["statement"]["text"] for c in selfish.changes)
+    texts = " ".join(c["statement"]["text"]["fr"] for c in selfish.changes)
     assert "parlent de vous" in texts
 
     for category in ("customer_story", "expertise", "expertise", "customer_story"):
@@ -188,6 +190,8 @@ def test_the_alignment_page_shows_the_history_chart(english: Cast, plan: Plan) -
     )
     body = page.content.decode()
     assert "Alignment with your plan" in body and "<svg" in body and "<polyline" in body
+    # What was measured, in the reader's language: the published post's category.
+    assert 'data-category="expertise"' in body and "Expertise, advice" in body
 
 
 def test_the_demo_organisation_has_a_plan_a_week_and_a_history(cast: Cast) -> None:
@@ -204,3 +208,19 @@ def test_the_demo_organisation_has_a_plan_a_week_and_a_history(cast: Cast) -> No
     assert routine is not None and routine.tasks.exists()
     page = cast.client_for(cast.alice).get(reverse("web:dashboard", args=[organisation.slug]))
     assert page.status_code == 200 and "Menuiserie Martin (démo)" in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["result", "plan", "week", "alignment", "review", "diagnostic"])
+def test_every_strategy_page_speaks_the_readers_language(
+    english: Cast, plan: Plan, name: str
+) -> None:
+    _publish(english, "facebook", "company_news")
+    services.alignment_recompute(organisation=english.org)
+    client = english.client_for(english.alice)
+    if name == "diagnostic":  # a retake, pre-filled
+        client.post(reverse("strategy:diagnostic_start", args=[english.org.slug]))
+    body = client.get(reverse(f"strategy:{name}", args=[english.org.slug])).content.decode()
+    # No engine text shown as data, and no French sentence from the engine.
+    assert "{&#x27;fr&#x27;" not in body and "Text(fr=" not in body
+    for french in ("PME-ETI interrogées", "Publication Facebook", "de vos posts", "Votre "):
+        assert french not in body, (name, french)

@@ -42,6 +42,8 @@ from parvis.networks.transport import epoch_header, iso_header
 from parvis.networks.validation import effective_text, validate
 
 _REMOTE_MENTION = re.compile(r"(@[\w.-]+)@[\w.-]+\w")
+# The ``@acct`` that ``reply`` may put first: compared without it, whoever wrote it.
+_LEADING_MENTIONS = re.compile(r"^\s*(?:@[\w.-]+(?:@[\w.-]+\w)?\s+)+")
 
 
 class MastodonConnector(Connector):
@@ -106,8 +108,18 @@ class MastodonConnector(Connector):
         return PublishResult(result.remote_id, result.url, first_comment_id=answer.remote_id)
 
     def reply(self, *, parent_id: str, text: str) -> PublishResult:
-        """Answer a status. Mastodon notifies only the accounts ``text`` mentions: the caller
-        starts it with the ``@acct`` it answers."""
+        """Answer a status. Mastodon notifies only the accounts a status mentions (its web
+        client writes the ``@acct`` for you; the API does not): the answer starts with the
+        parent's author unless the text already names them."""
+        parent = api.obj(self.request("GET", api.STATUS.format(id=parent_id)).body)
+        author = api.obj(parent.get("account"), "account")
+        acct = api.text(author, "acct")
+        if (
+            acct
+            and api.text(author, "id") != self.account_id
+            and f"@{acct}".lower() not in (text.lower())
+        ):
+            text = f"@{acct} {text}"
         return self._create({"status": text, "in_reply_to_id": parent_id}, None)
 
     def delete(self, remote_id: str) -> None:
@@ -138,7 +150,7 @@ class MastodonConnector(Connector):
         """Our status answering ``parent_id`` with this text, among the account's statuses
         created since ``since`` (newest first, paged with ``max_id``). Beyond
         ``reconcile_reply_pages`` pages the answer is "cannot tell", never "absent"."""
-        wanted = _comparable(text)
+        wanted = _comparable(_LEADING_MENTIONS.sub("", text))
         account_id = self.account_id or self.account_info().remote_id
         path = api.ACCOUNT_STATUSES.format(id=account_id)
         params: dict[str, Any] = {"limit": 40, "exclude_reblogs": "true"}
@@ -147,8 +159,9 @@ class MastodonConnector(Connector):
             for status in api.objects(answer.body):
                 if api.parse_time(status.get("created_at")) < since:
                     return None  # newest first: everything further is older still
+                content = api.plain_text(api.text(status, "content"))
                 if api.text(status, "in_reply_to_id") == parent_id and (
-                    _comparable(api.plain_text(api.text(status, "content"))) == wanted
+                    _comparable(_LEADING_MENTIONS.sub("", content)) == wanted
                 ):
                     return PublishResult(
                         api.required_id(status), api.text(status, "url"), reconciled=True

@@ -15,7 +15,6 @@ from parvis.core.scoping import get_scoped_or_404
 from parvis.publishing import selectors, services
 from parvis.publishing.models import Notification, Post
 from parvis.publishing.services import PublishingError
-from parvis.publishing.ui.actions import notifications_mark_read
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import RejectForm
 
@@ -87,5 +86,5 @@ def reject(request: OrgRequest, post_id: int) -> HttpResponse:
 @require_POST
 @org_view(Role.VIEWER)
 def notifications_read(request: OrgRequest) -> HttpResponse:
-    notifications_mark_read(user=request.user, organisation=request.organisation)  # type: ignore[arg-type]
+    services.notifications_mark_read(user=request.user, organisation=request.organisation)  # type: ignore[arg-type]
     return _back(request)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -82,6 +83,14 @@ def calendar(request: OrgRequest) -> HttpResponse:
             days[local.date()].posts.append((post, local))
     weeks = [list(days.values())[i : i + 7] for i in range(0, len(days), 7)]
     membership = request.membership
+    actor = actor_of(request)
+    # The services' rule decides what this person may move (a contributor: their own posts
+    # still waiting for approval); the page only offers that.
+    movable = {
+        post.pk
+        for post in posts
+        if post.status in MOVABLE and services.post_may(actor, post, services.Change.SCHEDULE)
+    }
     context: dict[str, Any] = {
         "view": view,
         "anchor": anchor,
@@ -89,7 +98,7 @@ def calendar(request: OrgRequest) -> HttpResponse:
         "previous": previous,
         "following": following,
         "today": today,
-        "movable": {s.value for s in MOVABLE},
+        "movable": movable,
         "can_move": membership.can(Role.CONTRIBUTOR),
         "can_manage": membership.can(Role.MANAGER),
         "timezone_name": organisation.timezone,
@@ -131,6 +140,8 @@ def reschedule(request: OrgRequest, post_id: int) -> HttpResponse:
                 local_time=datetime.combine(day, at),
                 fold=int(fold) if fold in {"0", "1"} else None,
             )
+        except PermissionDenied as refusal:
+            message = str(refusal)
         except PublishingError as error:
             message = " ".join(error.messages)
         else:

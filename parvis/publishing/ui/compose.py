@@ -26,8 +26,7 @@ from parvis.networks.contracts import MediaFile
 from parvis.networks.models import SocialAccount
 from parvis.publishing import services
 from parvis.publishing.models import CATEGORY_CHOICES, MediaAsset, Post
-from parvis.publishing.services import PublishingError
-from parvis.publishing.ui.actions import post_media_set
+from parvis.publishing.services import Change, PublishingError
 from parvis.publishing.ui.common import (
     actor_of,
     parse_date,
@@ -182,34 +181,31 @@ def _save(request: OrgRequest, post: Post | None, data: ComposeData) -> Post:
     actor = actor_of(request)
     overrides = {k: v for k, v in data.overrides.items() if k in data.account_ids}
     if post is None:
-        post = services.post_create(
+        return services.post_create(
             actor=actor,
             body=data.body,
             account_ids=data.account_ids,
             text_overrides=overrides,
+            media_ids=data.media_ids,
             **data.fields,
         )
-    else:
-        changes: dict[str, Any] = {
-            "account_ids": data.account_ids,
-            "text_overrides": overrides,
-            "body": data.body,
-            **data.fields,
-        }
-        expected = _expected_version(request, post, data.version)
-        try:
-            post = services.post_update(
-                actor=actor, post=post, expected_version=expected, **changes
-            )
-        except PublishingError as error:
-            # The newer version may be this person's own autosave that committed while this
-            # request waited for the row: that is no conflict, save over it.
-            post.refresh_from_db()
-            if error.code != "conflict" or _expected_version(request, post, expected) is not None:
-                raise
-            post = services.post_update(actor=actor, post=post, expected_version=None, **changes)
-    post_media_set(actor=actor, post=post, media_ids=data.media_ids)
-    return post
+    changes: dict[str, Any] = {
+        "account_ids": data.account_ids,
+        "text_overrides": overrides,
+        "media_ids": data.media_ids,
+        "body": data.body,
+        **data.fields,
+    }
+    expected = _expected_version(request, post, data.version)
+    try:
+        return services.post_update(actor=actor, post=post, expected_version=expected, **changes)
+    except PublishingError as error:
+        # The newer version may be this person's own autosave that committed while this
+        # request waited for the row: that is no conflict, save over it.
+        post.refresh_from_db()
+        if error.code != "conflict" or _expected_version(request, post, expected) is not None:
+            raise
+        return services.post_update(actor=actor, post=post, expected_version=None, **changes)
 
 
 def _scheduled(request: OrgRequest, post: Post, outcome: services.ScheduleOutcome) -> HttpResponse:
@@ -314,6 +310,10 @@ def compose_edit(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     if not post.is_editable:
         messages.info(request, _("This post is being published or is already live."))
+        return redirect("posts:detail", org=request.organisation.slug, post_id=post.pk)
+    refusal = services.post_refusal(actor_of(request), post, Change.EDIT)
+    if refusal is not None:
+        messages.info(request, refusal)
         return redirect("posts:detail", org=request.organisation.slug, post_id=post.pk)
     if request.method == "POST":
         return _submit(request, post)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.publishing.media_urls import media_id_from_token, unreachable_from_outside
-from parvis.publishing.models import MediaAsset
-from parvis.publishing.ui.actions import media_alt_text_set, media_delete, media_upload
+from parvis.publishing.media_services import (
+    MediaInUse,
+    media_alt_text_set,
+    media_delete,
+    media_upload,
+)
+from parvis.publishing.media_urls import media_grant_from_token, unreachable_from_outside
+from parvis.publishing.mediafiles import MediaRejected
+from parvis.publishing.models import MediaAsset, MediaRendition
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import AltTextForm, MediaUploadForm
-from parvis.publishing.ui.mediafiles import MediaRejected
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +40,7 @@ def library(request: OrgRequest) -> HttpResponse:
         form = MediaUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                asset, measured = media_upload(
+                uploaded = media_upload(
                     actor=actor_of(request),
                     upload=form.cleaned_data["file"],
                     alt_text=form.cleaned_data["alt_text"],
@@ -43,7 +49,7 @@ def library(request: OrgRequest) -> HttpResponse:
                 form.add_error("file", str(error))
                 status = 400
             else:
-                messages.success(request, measured.rendition_note or _("File added."))
+                messages.success(request, uploaded.note or _("File added."))
                 return redirect("posts:media", org=request.organisation.slug)
         else:
             status = 400
@@ -79,15 +85,16 @@ def alt_text(request: OrgRequest, media_id: int) -> HttpResponse:
 @org_view(Role.CONTRIBUTOR)
 def delete(request: OrgRequest, media_id: int) -> HttpResponse:
     asset = get_scoped_or_404(MediaAsset, request.organisation, pk=media_id)
-    if asset.posts.exclude(status__in=["draft", "cancelled", "published"]).exists():
-        messages.error(request, _("A planned post uses this file: remove it from the post first."))
-    else:
+    try:
         media_delete(actor=actor_of(request), asset=asset)
+    except (MediaInUse, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
         messages.success(request, _("File removed."))
     return redirect("posts:media", org=request.organisation.slug)
 
 
-def _serve(asset: MediaAsset) -> FileResponse:
+def _serve(asset: MediaAsset | MediaRendition) -> FileResponse:
     try:
         handle = asset.file.open("rb")
     except (FileNotFoundError, OSError):
@@ -107,14 +114,19 @@ def media_file(request: OrgRequest, media_id: int) -> HttpResponse:
 
 @require_GET
 def media_public(request: HttpRequest, token: str) -> HttpResponseBase:
-    """For Instagram and Facebook, which download media by URL: the signature is the key."""
-    media_id = media_id_from_token(token, now=timezone.now())
-    if media_id is None:
+    """For Instagram and Facebook, which download media by URL: the signature is the key. It
+    names the original, or the copy made for the network that downloads it."""
+    grant = media_grant_from_token(token, now=timezone.now())
+    if grant is None:
         raise Http404("expired or invalid link")
-    try:
-        asset = MediaAsset.objects.get(pk=media_id)
-    except MediaAsset.DoesNotExist:
-        raise Http404("no such media") from None
-    response = _serve(asset)
+    media_id, rendition_id = grant
+    served: MediaAsset | MediaRendition | None
+    if rendition_id is None:
+        served = MediaAsset.objects.filter(pk=media_id).first()
+    else:
+        served = MediaRendition.objects.filter(pk=rendition_id, asset_id=media_id).first()
+    if served is None:
+        raise Http404("no such media")
+    response = _serve(served)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -4,6 +4,7 @@ and the actions that follow a failure (edit and retry) or a change of mind (canc
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
 from parvis.publishing import selectors, services
 from parvis.publishing.models import Post, PostTarget
-from parvis.publishing.services import PublishingError
+from parvis.publishing.services import Change, PublishingError
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import CommentForm
 from parvis.publishing.ui.history import revision_views
@@ -52,9 +53,7 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     targets = list(post.targets.select_related("account"))
     membership = request.membership
-    can_edit = membership.can(Role.MANAGER) or (
-        membership.can(Role.CONTRIBUTOR) and post.author_id == request.user.pk
-    )
+    actor = actor_of(request)
     context = {
         "post": post,
         "targets": targets,
@@ -65,9 +64,10 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
         "history": revision_views(list(post.revisions.select_related("author"))),
         "comments": post.comments.select_related("author"),
         "comment_form": CommentForm(),
-        "can_edit": can_edit and post.is_editable,
-        "can_cancel": can_edit
+        "can_edit": services.post_may(actor, post, Change.EDIT) and post.is_editable,
+        "can_cancel": services.post_may(actor, post, Change.CANCEL)
         and post.status not in {Post.Status.CANCELLED, Post.Status.PUBLISHED},
+        "can_retry": services.post_may(actor, post, Change.RETRY),
         "can_comment": membership.can(Role.CONTRIBUTOR),
         "can_approve": membership.can(Role.MANAGER) and post.status == Post.Status.PENDING_APPROVAL,
     }
@@ -84,6 +84,8 @@ def post_retry(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     try:
         services.post_retry(actor=actor_of(request), post=post)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
     except PublishingError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -95,7 +97,10 @@ def post_retry(request: OrgRequest, post_id: int) -> HttpResponse:
 @org_view(Role.CONTRIBUTOR)
 def post_cancel(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
-    services.post_cancel(actor=actor_of(request), post=post)
+    try:
+        services.post_cancel(actor=actor_of(request), post=post)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
     return _back(request, post)
 
 

@@ -15,7 +15,6 @@ from parvis.core.scoping import get_scoped_or_404
 from parvis.publishing import services
 from parvis.publishing.models import QueueSlot
 from parvis.publishing.services import PublishingError
-from parvis.publishing.ui.actions import queue_slot_remove
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import WEEKDAYS, QueueSlotForm
 
@@ -68,6 +67,6 @@ def queue(request: OrgRequest) -> HttpResponse:
 @org_view(Role.MANAGER)
 def slot_remove(request: OrgRequest, slot_id: int) -> HttpResponse:
     slot = get_scoped_or_404(QueueSlot, request.organisation, pk=slot_id)
-    queue_slot_remove(actor=actor_of(request), slot=slot)
+    services.queue_slot_remove(actor=actor_of(request), slot=slot)
     messages.success(request, _("Time slot removed."))
     return redirect("posts:queue", org=request.organisation.slug)

@@ -1,6 +1,7 @@
 """One message, one variant per account: what each network will receive, how long it is in
-that network's unit, what blocks it (French messages from ``networks.validation``) and an
-automatically adapted version the author may take with one click.
+that network's unit, what blocks it (French messages from ``networks.validation``), an
+automatically adapted version the author may take with one click, and which pictures that
+network gets as an adapted copy (checked as the copy, not as the original).
 
 Pure translation of typed values into the connectors' contracts: nothing here is saved.
 """
@@ -11,12 +12,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+from parvis.core.vocabulary import NETWORK_LABELS
 from parvis.networks.capabilities import Capabilities
 from parvis.networks.contracts import Draft, MediaFile, ValidationIssue
 from parvis.networks.models import SocialAccount
 from parvis.networks.text import text_length
 from parvis.networks.validation import effective_text, validate
-from parvis.publishing.ui.common import capabilities_for
+from parvis.publishing import renditions
+from parvis.publishing.capabilities import capabilities_for
 from parvis.publishing.utm import tag_link
 
 ELLIPSIS = "…"
@@ -48,6 +53,7 @@ class Variant:
     issues: list[ValidationIssue]
     adapted: str  # "" when the text already fits
     link: str
+    media_notes: list[str] = field(default_factory=list)  # pictures sent as an adapted copy
 
     @property
     def blocking(self) -> list[ValidationIssue]:
@@ -97,19 +103,56 @@ def adapt_text(text: str, caps: Capabilities, *, link: str = "") -> str:
     return shortened
 
 
+def media_notes(media: Sequence[MediaFile], caps: Capabilities) -> list[str]:
+    """One line per picture this network receives as an adapted copy."""
+    notes = []
+    network = NETWORK_LABELS[caps.network]
+    for position, item in enumerate(media, start=1):
+        copy = renditions.plan(item, caps.network.value, caps.images) if caps.images else None
+        if copy is None:
+            continue
+        values = {
+            "position": position,
+            "network": network,
+            "width": copy.width,
+            "height": copy.height,
+        }
+        if copy.cropped:
+            notes.append(
+                _(
+                    "Picture %(position)s: %(network)s will receive a copy cropped to its "
+                    "proportions, %(width)s×%(height)s px."
+                )
+                % values
+            )
+        else:
+            notes.append(
+                _(
+                    "Picture %(position)s: %(network)s will receive a copy within its limits, "
+                    "%(width)s×%(height)s px."
+                )
+                % values
+            )
+    return notes
+
+
 def build_variants(typed: Typed, accounts: Sequence[SocialAccount]) -> list[Variant]:
-    """Every chosen account's variant, checked against that account's own limits."""
+    """Every chosen account's variant, checked against that account's own limits, with each
+    picture as that network will receive it."""
     variants = []
     for account in accounts:
         caps = capabilities_for(account)
         override = typed.overrides.get(account.pk, "")
         text = override or typed.body
         link = tagged_link(typed, account.kind)
+        media = typed.media
+        if caps is not None:
+            media = tuple(renditions.planned(m, caps.network.value, caps.images) for m in media)
         draft = Draft(
             text=text,
             idempotency_key="preview",
             link=link or None,
-            media=typed.media,
+            media=media,
             first_comment=typed.first_comment or None,
         )
         if caps is None:
@@ -133,6 +176,7 @@ def build_variants(typed: Typed, accounts: Sequence[SocialAccount]) -> list[Vari
                 issues=issues,
                 adapted=adapted,
                 link=link,
+                media_notes=media_notes(typed.media, caps),
             )
         )
     return variants

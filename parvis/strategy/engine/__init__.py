@@ -1,7 +1,8 @@
 """The strategy co-pilot's pure engine: diagnostic, scoring, placement, plan, routine, alignment.
 
 No Django, no ORM: plain typed data in, plain typed data out. The Django app
-``parvis.strategy`` stores the answers and results and calls these functions.
+``parvis.strategy`` stores the answers and results and calls these functions. Every text meant
+for people is a :class:`Text` in French and English; the Django layer shows one of them.
 
 Typical flow::
 
@@ -13,6 +14,8 @@ Typical flow::
     plan = build_plan(profile)
     routine = build_routine(plan, minutes_available=profile.minutes_per_week, week=202648)
     alignment = alignment_score(plan, ObservedActivity(...))
+    stored = to_jsonable(plan)                    # JSON for the database and the API
+    assert plan_from_jsonable(stored) == plan     # read back as it was adopted
 """
 
 from __future__ import annotations
@@ -79,7 +82,8 @@ from parvis.strategy.engine.scoring import (
     compare_scores,
     score_maturity,
 )
-from parvis.strategy.engine.serialize import to_jsonable
+from parvis.strategy.engine.serialize import from_jsonable, plan_from_jsonable, to_jsonable
+from parvis.strategy.engine.text import Text
 
 __all__ = [
     "QUESTIONNAIRE",
@@ -123,6 +127,7 @@ __all__ = [
     "Section",
     "Statement",
     "TaskKind",
+    "Text",
     "TimeAllocation",
     "WeeklyRoutine",
     "alignment_score",
@@ -133,9 +138,11 @@ __all__ = [
     "default_ideas",
     "estimated_minutes",
     "figure",
+    "from_jsonable",
     "load_figures",
     "load_ideas",
     "place_company",
+    "plan_from_jsonable",
     "profile_from_answers",
     "progress",
     "score_maturity",

@@ -23,17 +23,18 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from parvis.core.vocabulary import (
-    CONTENT_CATEGORY_LABELS,
     NETWORK_LABELS,
     SELF_CENTRED_CATEGORIES,
     ContentCategory,
     Network,
 )
 from parvis.strategy.engine.editorial import cap_self_centred
-from parvis.strategy.engine.figures import Statement, format_number, quote
+from parvis.strategy.engine.figures import Statement
+from parvis.strategy.engine.labels import CATEGORY_LABELS
 from parvis.strategy.engine.plan import Plan
 from parvis.strategy.engine.rules import TARGET_RESPONSE_RATE
-from parvis.strategy.engine.typography import NBSP, plural
+from parvis.strategy.engine.text import Text, counted, msg, number, percent, quote
+from parvis.strategy.engine.typography import NBSP
 
 # A gap smaller than this (as a share of posts) is noise, not advice.
 MIN_GAP = 0.05
@@ -47,11 +48,11 @@ class Component(StrEnum):
     DIALOGUE = "dialogue"
 
 
-COMPONENT_LABELS: dict[Component, str] = {
-    Component.MIX: "Mélange de contenus",
-    Component.NETWORKS: "Réseaux du plan",
-    Component.FREQUENCY: "Rythme de publication",
-    Component.DIALOGUE: "Dialogue",
+COMPONENT_LABELS: dict[Component, Text] = {
+    Component.MIX: Text("Mélange de contenus", "Content mix"),
+    Component.NETWORKS: Text("Réseaux du plan", "Networks of the plan"),
+    Component.FREQUENCY: Text("Rythme de publication", "Publishing rhythm"),
+    Component.DIALOGUE: Text("Dialogue", "Dialogue"),
 }
 COMPONENT_WEIGHTS: dict[Component, float] = {
     Component.MIX: 0.35,
@@ -94,7 +95,7 @@ class ComponentScore:
     score: int | None
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return COMPONENT_LABELS[self.component]
 
 
@@ -117,9 +118,10 @@ class AlignmentScore:
         return self.score is not None
 
 
-def pct(share: float) -> str:
-    """A share as a rounded French percentage: ``0.8`` → ``80 %``."""
-    return f"{format_number(round(share * 100))}{NBSP}%"
+def _hours(value: float) -> Text:
+    """A duration in hours, one decimal at most: ``2,5 h`` / ``2.5 h``."""
+    shown = number(round(value, 1))
+    return Text(f"{shown.fr}{NBSP}h", f"{shown.en} h")
 
 
 def observed_mix(activity: ObservedActivity) -> dict[ContentCategory, float]:
@@ -237,8 +239,14 @@ def _candidate_changes(
             out.append(
                 (
                     Statement(
-                        f"{pct(own)} de vos posts parlent de vous : visez {pct(cap)}. "
-                        "Remplacez-en par des conseils et des témoignages clients."
+                        msg(
+                            "{own} de vos posts parlent de vous : visez {cap}. Remplacez-en "
+                            "par des conseils et des témoignages clients.",
+                            "{own} of your posts are about yourself: aim for {cap}. Replace "
+                            "some with advice and customer stories.",
+                            own=percent(own),
+                            cap=percent(cap),
+                        )
                     ),
                     _with_mix(activity, _self_centred_fixed(mix, target, cap)),
                 )
@@ -250,18 +258,34 @@ def _candidate_changes(
         for gap, category in gaps[:2]:
             if gap < MIN_GAP:
                 break
-            label = CONTENT_CATEGORY_LABELS[category]
+            label = CATEGORY_LABELS[category]
             have = mix.get(category, 0.0)
             opening = (
-                f"Aucun post {quote(label.lower())} ces dernières semaines"
+                msg(
+                    "Aucun post {category} ces dernières semaines",
+                    "No {category} post in recent weeks",
+                    category=quote(label.lower()),
+                )
                 if have == 0
-                else f"{quote(label)} : {pct(have)} de vos posts"
+                else msg(
+                    "{category} : {share} de vos posts",
+                    "{category}: {share} of your posts",
+                    category=quote(label),
+                    share=percent(have),
+                )
             )
             moved = {c: s * (1 - target[category]) / (1 - have) for c, s in mix.items()}
             moved[category] = target[category]
             out.append(
                 (
-                    Statement(f"{opening} : visez {pct(target[category])}."),
+                    Statement(
+                        msg(
+                            "{opening} : visez {target}.",
+                            "{opening}: aim for {target}.",
+                            opening=opening,
+                            target=percent(target[category]),
+                        )
+                    ),
                     _with_mix(activity, moved),
                 )
             )
@@ -280,9 +304,15 @@ def _candidate_changes(
             out.append(
                 (
                     Statement(
-                        f"{pct(share)} de vos posts vont sur des réseaux hors de votre plan "
-                        f"(surtout {NETWORK_LABELS[worst]}) : publiez-les plutôt sur "
-                        f"{first.label}."
+                        msg(
+                            "{share} de vos posts vont sur des réseaux hors de votre plan "
+                            "(surtout {worst}) : publiez-les plutôt sur {first}.",
+                            "{share} of your posts go to networks outside your plan (mostly "
+                            "{worst}): publish them on {first} instead.",
+                            share=percent(share),
+                            worst=NETWORK_LABELS[worst],
+                            first=first.label,
+                        )
                     ),
                     replace(activity, posts_by_network=moved_posts),
                 )
@@ -299,9 +329,17 @@ def _candidate_changes(
                 out.append(
                     (
                         Statement(
-                            f"{network_plan.label} : {format_number(round(per_week, 1))} "
-                            f"{plural(per_week, 'publication', 'publications')} par semaine, "
-                            f"visez {network_plan.posts_per_week}."
+                            msg(
+                                "{n} : {posts} par semaine, visez {target}.",
+                                "{n}: {posts} a week, aim for {target}.",
+                                n=network_plan.label,
+                                posts=counted(
+                                    round(per_week, 1),
+                                    ("publication", "publications"),
+                                    ("post", "posts"),
+                                ),
+                                target=str(network_plan.posts_per_week),
+                            )
                         ),
                         replace(activity, posts_by_network=caught_up),
                     )
@@ -311,8 +349,14 @@ def _candidate_changes(
         out.append(
             (
                 Statement(
-                    f"Vous répondez à {pct(rate)} des messages : visez {pct(TARGET_RESPONSE_RATE)}"
-                    ". Un passage quotidien dans la boîte de réception suffit."
+                    msg(
+                        "Vous répondez à {rate} des messages : visez {target}. Un passage "
+                        "quotidien dans la boîte de réception suffit.",
+                        "You answer {rate} of messages: aim for {target}. A daily look at the "
+                        "inbox is enough.",
+                        rate=percent(rate),
+                        target=percent(TARGET_RESPONSE_RATE),
+                    )
                 ),
                 replace(activity, response_rate=TARGET_RESPONSE_RATE),
             )
@@ -323,8 +367,12 @@ def _candidate_changes(
         out.append(
             (
                 Statement(
-                    f"Délai médian de réponse : {format_number(round(median, 1))}{NBSP}h ; "
-                    f"visez {format_number(goal)}{NBSP}h.",
+                    msg(
+                        "Délai médian de réponse : {median} ; visez {goal}.",
+                        "Median response time: {median}; aim for {goal}.",
+                        median=_hours(median),
+                        goal=_hours(goal),
+                    ),
                     plan.editorial.response_goal_reason.figures,
                 ),
                 replace(activity, median_response_hours=goal),
@@ -337,9 +385,14 @@ def _first_steps(plan: Plan) -> tuple[Change, ...]:
     steps = [
         Change(
             Statement(
-                f"Publiez sur {p.label} : {p.posts_per_week} "
-                f"{plural(p.posts_per_week, 'publication', 'publications')} par semaine, selon "
-                "votre routine."
+                msg(
+                    "Publiez sur {n} : {posts} par semaine, selon votre routine.",
+                    "Publish on {n}: {posts} a week, following your routine.",
+                    n=p.label,
+                    posts=counted(
+                        p.posts_per_week, ("publication", "publications"), ("post", "posts")
+                    ),
+                )
             ),
             0,
         )
@@ -348,7 +401,11 @@ def _first_steps(plan: Plan) -> tuple[Change, ...]:
     steps.append(
         Change(
             Statement(
-                "Connectez vos comptes pour que Parvis mesure vos publications et vos réponses."
+                Text(
+                    "Connectez vos comptes pour que Parvis mesure vos publications et vos "
+                    "réponses.",
+                    "Connect your accounts so that Parvis measures your posts and your answers.",
+                )
             ),
             0,
         )

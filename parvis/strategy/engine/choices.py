@@ -1,4 +1,4 @@
-"""Closed answer sets of the diagnostic, with their French labels.
+"""Closed answer sets of the diagnostic, with their labels in French and English.
 
 The values are the strings stored in the answers (JSON); the labels are what the form shows.
 Networks, content categories and objectives come from ``parvis.core.vocabulary``.
@@ -7,6 +7,8 @@ Networks, content categories and objectives come from ``parvis.core.vocabulary``
 from __future__ import annotations
 
 from enum import StrEnum
+
+from parvis.strategy.engine.text import Text
 
 
 class HeadcountBand(StrEnum):
@@ -17,12 +19,12 @@ class HeadcountBand(StrEnum):
     LARGE = "250+"
 
 
-HEADCOUNT_LABELS: dict[HeadcountBand, str] = {
-    HeadcountBand.MICRO: "Moins de 10 personnes",
-    HeadcountBand.SMALL: "De 10 à 19 personnes",
-    HeadcountBand.MEDIUM_SMALL: "De 20 à 49 personnes",
-    HeadcountBand.MEDIUM: "De 50 à 249 personnes",
-    HeadcountBand.LARGE: "250 personnes ou plus",
+HEADCOUNT_LABELS: dict[HeadcountBand, Text] = {
+    HeadcountBand.MICRO: Text("Moins de 10 personnes", "Fewer than 10 people"),
+    HeadcountBand.SMALL: Text("De 10 à 19 personnes", "10 to 19 people"),
+    HeadcountBand.MEDIUM_SMALL: Text("De 20 à 49 personnes", "20 to 49 people"),
+    HeadcountBand.MEDIUM: Text("De 50 à 249 personnes", "50 to 249 people"),
+    HeadcountBand.LARGE: Text("250 personnes ou plus", "250 people or more"),
 }
 
 
@@ -38,16 +40,20 @@ class Sector(StrEnum):
     OTHER = "other"
 
 
-SECTOR_LABELS: dict[Sector, str] = {
-    Sector.BUILDING_CRAFTS: "Menuiserie, artisanat du bâtiment",
-    Sector.INDUSTRY: "Industrie, sous-traitance",
-    Sector.AGRIFOOD: "Agroalimentaire",
-    Sector.RETAIL: "Commerce de détail",
-    Sector.HOSPITALITY: "Hôtellerie, restauration, tourisme, loisirs",
-    Sector.BUSINESS_SERVICES: "Services aux entreprises, conseil, numérique",
-    Sector.PERSONAL_SERVICES: "Services aux particuliers",
-    Sector.HEALTH: "Santé, bien-être",
-    Sector.OTHER: "Autre secteur",
+SECTOR_LABELS: dict[Sector, Text] = {
+    Sector.BUILDING_CRAFTS: Text("Menuiserie, artisanat du bâtiment", "Joinery, building crafts"),
+    Sector.INDUSTRY: Text("Industrie, sous-traitance", "Manufacturing, subcontracting"),
+    Sector.AGRIFOOD: Text("Agroalimentaire", "Food and drink"),
+    Sector.RETAIL: Text("Commerce de détail", "Retail"),
+    Sector.HOSPITALITY: Text(
+        "Hôtellerie, restauration, tourisme, loisirs", "Hotels, restaurants, tourism, leisure"
+    ),
+    Sector.BUSINESS_SERVICES: Text(
+        "Services aux entreprises, conseil, numérique", "Business services, consulting, digital"
+    ),
+    Sector.PERSONAL_SERVICES: Text("Services aux particuliers", "Services to individuals"),
+    Sector.HEALTH: Text("Santé, bien-être", "Health, well-being"),
+    Sector.OTHER: Text("Autre secteur", "Another sector"),
 }
 
 
@@ -57,10 +63,13 @@ class Website(StrEnum):
     ONLINE_SALES = "online_sales"
 
 
-WEBSITE_LABELS: dict[Website, str] = {
-    Website.NONE: "Pas de site web",
-    Website.SHOWCASE: "Un site vitrine",
-    Website.ONLINE_SALES: "Un site qui vend ou prend des commandes en ligne",
+WEBSITE_LABELS: dict[Website, Text] = {
+    Website.NONE: Text("Pas de site web", "No website"),
+    Website.SHOWCASE: Text("Un site vitrine", "A showcase website"),
+    Website.ONLINE_SALES: Text(
+        "Un site qui vend ou prend des commandes en ligne",
+        "A website that sells or takes orders online",
+    ),
 }
 
 
@@ -74,12 +83,16 @@ class AccountActivity(StrEnum):
     SEVERAL_PER_WEEK = "several_per_week"
 
 
-ACCOUNT_ACTIVITY_LABELS: dict[AccountActivity, str] = {
-    AccountActivity.NO_ACCOUNT: "Pas de compte",
-    AccountActivity.DORMANT: "Un compte, rien publié depuis 3 mois",
-    AccountActivity.OCCASIONAL: "Quelques publications par mois",
-    AccountActivity.WEEKLY: "Environ une publication par semaine",
-    AccountActivity.SEVERAL_PER_WEEK: "Plusieurs publications par semaine",
+ACCOUNT_ACTIVITY_LABELS: dict[AccountActivity, Text] = {
+    AccountActivity.NO_ACCOUNT: Text("Pas de compte", "No account"),
+    AccountActivity.DORMANT: Text(
+        "Un compte, rien publié depuis 3 mois", "An account, nothing posted for 3 months"
+    ),
+    AccountActivity.OCCASIONAL: Text("Quelques publications par mois", "A few posts a month"),
+    AccountActivity.WEEKLY: Text("Environ une publication par semaine", "About one post a week"),
+    AccountActivity.SEVERAL_PER_WEEK: Text(
+        "Plusieurs publications par semaine", "Several posts a week"
+    ),
 }
 
 ACCOUNT_EXISTS = frozenset(set(AccountActivity) - {AccountActivity.NO_ACCOUNT})
@@ -97,11 +110,11 @@ class SelfActivity(StrEnum):
     VERY_ACTIVE = "very_active"
 
 
-SELF_ACTIVITY_LABELS: dict[SelfActivity, str] = {
-    SelfActivity.INACTIVE: "Inactive",
-    SelfActivity.LOW: "Peu active",
-    SelfActivity.ACTIVE: "Active",
-    SelfActivity.VERY_ACTIVE: "Très active",
+SELF_ACTIVITY_LABELS: dict[SelfActivity, Text] = {
+    SelfActivity.INACTIVE: Text("Inactive", "Inactive"),
+    SelfActivity.LOW: Text("Peu active", "Not very active"),
+    SelfActivity.ACTIVE: Text("Active", "Active"),
+    SelfActivity.VERY_ACTIVE: Text("Très active", "Very active"),
 }
 
 
@@ -113,10 +126,10 @@ class Tempo(StrEnum):
     AHEAD = "ahead"
 
 
-TEMPO_LABELS: dict[Tempo, str] = {
-    Tempo.LATE: "En retard",
-    Tempo.ON_TIME: "À l’heure",
-    Tempo.AHEAD: "En avance",
+TEMPO_LABELS: dict[Tempo, Text] = {
+    Tempo.LATE: Text("En retard", "Behind"),
+    Tempo.ON_TIME: Text("À l’heure", "On time"),
+    Tempo.AHEAD: Text("En avance", "Ahead"),
 }
 
 
@@ -128,12 +141,17 @@ class Publisher(StrEnum):
     NOBODY = "nobody"
 
 
-PUBLISHER_LABELS: dict[Publisher, str] = {
-    Publisher.LEADER: "Le dirigeant ou la dirigeante",
-    Publisher.MARKETING_TEAM: "Une personne ou une équipe marketing, communication",
-    Publisher.OTHER_STAFF: "D’autres salariés, quand ils ont le temps",
-    Publisher.AGENCY: "Une agence ou un prestataire",
-    Publisher.NOBODY: "Personne pour l’instant",
+PUBLISHER_LABELS: dict[Publisher, Text] = {
+    Publisher.LEADER: Text("Le dirigeant ou la dirigeante", "The business leader"),
+    Publisher.MARKETING_TEAM: Text(
+        "Une personne ou une équipe marketing, communication",
+        "A marketing or communication person or team",
+    ),
+    Publisher.OTHER_STAFF: Text(
+        "D’autres salariés, quand ils ont le temps", "Other employees, when they have time"
+    ),
+    Publisher.AGENCY: Text("Une agence ou un prestataire", "An agency or a contractor"),
+    Publisher.NOBODY: Text("Personne pour l’instant", "Nobody for now"),
 }
 
 
@@ -147,12 +165,12 @@ class BudgetBand(StrEnum):
     FROM_10K = "10k_plus"
 
 
-BUDGET_LABELS: dict[BudgetBand, str] = {
-    BudgetBand.ZERO: "Rien",
-    BudgetBand.UNDER_1K: "Moins de 1 000 €",
-    BudgetBand.FROM_1K_TO_5K: "De 1 000 à 5 000 €",
-    BudgetBand.FROM_5K_TO_10K: "De 5 000 à 10 000 €",
-    BudgetBand.FROM_10K: "10 000 € ou plus",
+BUDGET_LABELS: dict[BudgetBand, Text] = {
+    BudgetBand.ZERO: Text("Rien", "Nothing"),
+    BudgetBand.UNDER_1K: Text("Moins de 1 000 €", "Less than €1,000"),
+    BudgetBand.FROM_1K_TO_5K: Text("De 1 000 à 5 000 €", "€1,000 to €5,000"),
+    BudgetBand.FROM_5K_TO_10K: Text("De 5 000 à 10 000 €", "€5,000 to €10,000"),
+    BudgetBand.FROM_10K: Text("10 000 € ou plus", "€10,000 or more"),
 }
 
 
@@ -163,11 +181,19 @@ class Measurement(StrEnum):
     BUSINESS_KPIS = "business_kpis"
 
 
-MEASUREMENT_LABELS: dict[Measurement, str] = {
-    Measurement.NEVER: "Nous ne regardons pas les résultats",
-    Measurement.AUDIENCE_ONLY: "Nous regardons parfois les abonnés et les « j’aime »",
-    Measurement.REGULAR_KPIS: "Nous suivons quelques indicateurs chaque mois",
-    Measurement.BUSINESS_KPIS: "Nous relions les réseaux à des contacts, ventes ou candidatures",
+MEASUREMENT_LABELS: dict[Measurement, Text] = {
+    Measurement.NEVER: Text("Nous ne regardons pas les résultats", "We do not look at the results"),
+    Measurement.AUDIENCE_ONLY: Text(
+        "Nous regardons parfois les abonnés et les « j’aime »",
+        "We sometimes look at followers and likes",
+    ),
+    Measurement.REGULAR_KPIS: Text(
+        "Nous suivons quelques indicateurs chaque mois", "We follow a few indicators every month"
+    ),
+    Measurement.BUSINESS_KPIS: Text(
+        "Nous relions les réseaux à des contacts, ventes ou candidatures",
+        "We link social media to leads, sales or job applications",
+    ),
 }
 
 
@@ -178,11 +204,11 @@ class ReplyHabit(StrEnum):
     NO_MESSAGES = "no_messages"
 
 
-REPLY_HABIT_LABELS: dict[ReplyHabit, str] = {
-    ReplyHabit.ALWAYS: "Oui, à chaque fois",
-    ReplyHabit.SOMETIMES: "Parfois",
-    ReplyHabit.NEVER: "Non, jamais",
-    ReplyHabit.NO_MESSAGES: "Nous ne recevons pas de messages",
+REPLY_HABIT_LABELS: dict[ReplyHabit, Text] = {
+    ReplyHabit.ALWAYS: Text("Oui, à chaque fois", "Yes, every time"),
+    ReplyHabit.SOMETIMES: Text("Parfois", "Sometimes"),
+    ReplyHabit.NEVER: Text("Non, jamais", "No, never"),
+    ReplyHabit.NO_MESSAGES: Text("Nous ne recevons pas de messages", "We do not receive messages"),
 }
 
 
@@ -193,11 +219,11 @@ class ResponseDelay(StrEnum):
     SEVERAL_DAYS = "several_days"
 
 
-RESPONSE_DELAY_LABELS: dict[ResponseDelay, str] = {
-    ResponseDelay.WITHIN_HOUR: "Dans l’heure",
-    ResponseDelay.SAME_HALF_DAY: "Dans la demi-journée",
-    ResponseDelay.WITHIN_DAY: "Dans la journée",
-    ResponseDelay.SEVERAL_DAYS: "Après plusieurs jours",
+RESPONSE_DELAY_LABELS: dict[ResponseDelay, Text] = {
+    ResponseDelay.WITHIN_HOUR: Text("Dans l’heure", "Within the hour"),
+    ResponseDelay.SAME_HALF_DAY: Text("Dans la demi-journée", "Within half a day"),
+    ResponseDelay.WITHIN_DAY: Text("Dans la journée", "Within the day"),
+    ResponseDelay.SEVERAL_DAYS: Text("Après plusieurs jours", "After several days"),
 }
 
 # Upper bound of each delay band, in hours: what the alignment and scoring compare to goals.
@@ -219,12 +245,14 @@ class Obstacle(StrEnum):
     NONE = "none"
 
 
-OBSTACLE_LABELS: dict[Obstacle, str] = {
-    Obstacle.TIME: "Le manque de temps",
-    Obstacle.SKILLS: "Le manque de compétences",
-    Obstacle.NOT_PRIORITY: "Ce n’est pas une priorité",
-    Obstacle.NO_INTEREST: "Je ne vois pas l’intérêt pour mon activité",
-    Obstacle.COST: "Le coût",
-    Obstacle.DATA_FEARS: "La crainte pour nos données",
-    Obstacle.NONE: "Aucun frein particulier",
+OBSTACLE_LABELS: dict[Obstacle, Text] = {
+    Obstacle.TIME: Text("Le manque de temps", "Lack of time"),
+    Obstacle.SKILLS: Text("Le manque de compétences", "Lack of skills"),
+    Obstacle.NOT_PRIORITY: Text("Ce n’est pas une priorité", "It is not a priority"),
+    Obstacle.NO_INTEREST: Text(
+        "Je ne vois pas l’intérêt pour mon activité", "I do not see the point for my business"
+    ),
+    Obstacle.COST: Text("Le coût", "The cost"),
+    Obstacle.DATA_FEARS: Text("La crainte pour nos données", "Fears for our data"),
+    Obstacle.NONE: Text("Aucun frein particulier", "Nothing in particular"),
 }

@@ -14,6 +14,7 @@ from parvis.strategy.engine.rules import (
     SELF_CENTRED_CAP,
     STANDARD_RESPONSE_HOURS,
 )
+from parvis.strategy.engine.text import msg
 
 CategoryMix = Mapping[ContentCategory, float]
 
@@ -91,9 +92,20 @@ def response_goal(
     if Objective.CUSTOMER_RELATION in active or profile.b2b_share < 50:
         fig = book["sprout_expect_2016"]
         return fig.value, Statement(
-            f"Objectif : répondre en {fig.formatted} au plus, car {fig.sentence}.", (fig,)
+            msg(
+                "Objectif : répondre en {delay} au plus, car {sentence}.",
+                "Goal: answer within {delay} at most, because {sentence}.",
+                delay=fig.formatted,
+                sentence=fig.sentence,
+            ),
+            (fig,),
         )
     fig = book["hubspot_24h"]
     return STANDARD_RESPONSE_HOURS, Statement(
-        f"Objectif : répondre dans la journée, car {fig.sentence}.", (fig,)
+        msg(
+            "Objectif : répondre dans la journée, car {sentence}.",
+            "Goal: answer within the day, because {sentence}.",
+            sentence=fig.sentence,
+        ),
+        (fig,),
     )

@@ -18,16 +18,13 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from parvis.strategy.engine.typography import NBSP, french
+from parvis.strategy.engine.text import Text, format_number, msg, quote, same
+from parvis.strategy.engine.typography import NBSP
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BENCHMARKS_CSV = DATA_DIR / "benchmarks.csv"
 
 SHOWN_GRADES = frozenset({"A", "B", "C"})
-
-# French typography: a no-break space before "%" and units, a narrow no-break space between
-# thousands.
-NNBSP = "\u202f"
 
 
 class Unit(StrEnum):
@@ -38,35 +35,21 @@ class Unit(StrEnum):
     POSTS_PER_WEEK = "posts_per_week"
 
 
-def format_number(value: float) -> str:
-    """French rendering of a number: ``10000`` → ``10 000``, ``60.9`` → ``60,9``.
-
-    Whole numbers lose their decimals; others keep what they need, up to three places.
-    """
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", NNBSP)
-    text = f"{value:,.3f}".rstrip("0").rstrip(".")
-    whole, _, decimals = text.partition(".")
-    return whole.replace(",", NNBSP) + ("," + decimals if decimals else "")
-
-
-def quote(text: str) -> str:
-    """French quotation marks with their no-break spaces."""
-    return f"«{NBSP}{text}{NBSP}»"
-
-
-def format_value(value: float, unit: Unit) -> str:
-    """The number with its unit, as a French reader expects it."""
-    number = format_number(value)
+def format_value(value: float, unit: Unit) -> Text:
+    """The number with its unit, as a reader of each language expects it."""
+    fr, en = format_number(value, "fr"), format_number(value, "en")
     if unit is Unit.PERCENT:
-        return f"{number}{NBSP}%"
+        return Text(f"{fr}{NBSP}%", f"{en}%")
     if unit is Unit.EUR_PER_YEAR:
-        return f"{number}{NBSP}€ par an"
+        return Text(f"{fr}{NBSP}€ par an", f"€{en} a year")
     if unit is Unit.MINUTES:
-        return f"{number}{NBSP}minutes"
+        return Text(f"{fr}{NBSP}minutes", f"{en} minutes")
     if unit is Unit.HOURS:
-        return f"{number}{NBSP}heures" if value != 1 else f"{number}{NBSP}heure"
-    return f"{number}{NBSP}publications par semaine"
+        return Text(
+            f"{fr}{NBSP}heure" if abs(value) < 2 else f"{fr}{NBSP}heures",
+            f"{en} hour" if value == 1 else f"{en} hours",
+        )
+    return Text(f"{fr}{NBSP}publications par semaine", f"{en} posts a week")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,39 +71,43 @@ class Figure:
     confidence: str
     notes: str
     wording_fr: str
+    wording_en: str
 
     @property
-    def formatted(self) -> str:
-        """The value with its unit in French (``70 %``, ``10 000 € par an``)."""
+    def formatted(self) -> Text:
+        """The value with its unit (``70 %``, ``10 000 € par an`` / ``70%``, ``€10,000 a year``)."""
         return format_value(self.value, self.unit)
 
     @property
-    def sentence(self) -> str:
-        """The figure as a French sentence fragment, value included, no final full stop."""
-        return self.wording_fr.format(value=self.formatted)
+    def sentence(self) -> Text:
+        """The figure as a sentence fragment, value included, no final full stop."""
+        return msg(self.wording_fr, self.wording_en, value=self.formatted)
 
     @property
-    def source_label(self) -> str:
+    def source_label(self) -> Text:
         """The citation shown beside the figure: publisher, title, year of the data."""
-        return f"{self.publisher}, {quote(self.source_title)} ({self.data_year})"
+        return msg(
+            "{publisher}, {title} ({year})",
+            "{publisher}, {title} ({year})",
+            publisher=self.publisher,
+            title=quote(same(self.source_title)),
+            year=str(self.data_year),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """A French sentence for the user, with the figures it quotes (possibly none).
+    """A sentence for the user, with the figures it quotes (possibly none).
 
     ``text`` may contain numbers computed from the company's own answers or activity; every
     benchmark number in it comes from one of ``figures``.
     """
 
-    text: str
+    text: Text
     figures: tuple[Figure, ...] = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "text", french(self.text))
-
     @property
-    def sources(self) -> tuple[str, ...]:
+    def sources(self) -> tuple[Text, ...]:
         """Citations to print beside the text, in order, without repeats."""
         return tuple(dict.fromkeys(figure.source_label for figure in self.figures))
 
@@ -165,6 +152,7 @@ def _parse_row(row: Mapping[str, str]) -> Figure:
         confidence=row["conf"],
         notes=row["notes"],
         wording_fr=row["wording_fr"],
+        wording_en=row["wording_en"],
     )
 
 
@@ -172,14 +160,16 @@ def parse_figures(lines: Iterable[str]) -> FigureBook:
     """Parse CSV text (header included) into the figures that may be shown.
 
     Rows not marked ``shippable == "yes"`` or graded outside A–C are skipped; a row without a
-    French wording containing ``{value}`` is an error, because it could not be shown honestly.
+    French and an English wording containing ``{value}`` is an error, because it could not be
+    shown honestly in that language.
     """
     figures = []
     for row in csv.DictReader(lines):
         if row["shippable"].strip() != "yes" or row["conf"].strip() not in SHOWN_GRADES:
             continue
-        if "{value}" not in row.get("wording_fr", ""):
-            raise ValueError(f"figure {row['id']!r} has no French wording with {{value}}")
+        for column in ("wording_fr", "wording_en"):
+            if "{value}" not in (row.get(column) or ""):
+                raise ValueError(f"figure {row['id']!r} has no {column} with {{value}}")
         figures.append(_parse_row(row))
     return FigureBook(figures)
 

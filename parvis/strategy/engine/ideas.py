@@ -1,4 +1,4 @@
-"""Content ideas: French post templates per sector × category × objective, rotating by week.
+"""Content ideas: post templates per sector × category × objective, rotating by week.
 
 The templates live in ``parvis/strategy/data/ideas.json``. Sector ``generic`` is the fallback
 and covers every category the plan can ask for. The choice is deterministic: the same week,
@@ -17,6 +17,7 @@ from pathlib import Path
 from parvis.core.vocabulary import ContentCategory, Objective
 from parvis.strategy.engine.choices import Sector
 from parvis.strategy.engine.figures import DATA_DIR
+from parvis.strategy.engine.text import Text
 
 IDEAS_JSON = DATA_DIR / "ideas.json"
 GENERIC = "generic"
@@ -24,7 +25,7 @@ GENERIC = "generic"
 
 @dataclass(frozen=True, slots=True)
 class ContentIdea:
-    text: str
+    text: Text
     sector: str  # a Sector value, or "generic"
     category: ContentCategory
     objectives: frozenset[Objective]
@@ -100,15 +101,21 @@ def parse_ideas(data: Mapping[str, object]) -> IdeaBook:
     for item in raw:
         if not isinstance(item, dict):
             raise ValueError(f"idea is not an object: {item!r}")
-        sector, text = item.get("sector"), item.get("text")
-        if sector not in sectors or not isinstance(text, str) or not text.strip():
-            raise ValueError(f"bad idea: {item!r}")
+        sector, text, text_en = item.get("sector"), item.get("text"), item.get("text_en")
+        if (
+            sector not in sectors
+            or not isinstance(text, str)
+            or not isinstance(text_en, str)
+            or not text.strip()
+            or not text_en.strip()
+        ):
+            raise ValueError(f"bad idea (a sector, a French text and an English text): {item!r}")
         objectives = item.get("objectives", [])
         if not isinstance(objectives, list):
             raise ValueError(f"bad objectives in idea: {item!r}")
         ideas.append(
             ContentIdea(
-                text=text.strip(),
+                text=Text(text.strip(), text_en.strip()),
                 sector=str(sector),
                 category=ContentCategory(str(item.get("category"))),
                 objectives=frozenset(Objective(o) for o in objectives),

@@ -36,7 +36,7 @@ from parvis.strategy.engine.rules import (
     TARGET_POSTS_PER_WEEK,
     WATCH_DIGEST_MINUTES,
 )
-from parvis.strategy.engine.typography import join_french, per_week, plural
+from parvis.strategy.engine.text import EMPTY, Text, counted, join, msg, per_week
 
 
 class NetworkStatus(StrEnum):
@@ -130,23 +130,41 @@ def _served(network: Network, weights: Mapping[Objective, float]) -> tuple[Objec
     return tuple(sorted(served, key=lambda o: -weights[o]))
 
 
-def _audience(profile: CompanyProfile) -> str:
+def _audience(profile: CompanyProfile) -> Text:
     if profile.is_b2b and profile.is_b2c:
-        return "vos clients, professionnels comme particuliers"
-    return "vos clients professionnels" if profile.is_b2b else "vos clients particuliers"
+        return Text(
+            "vos clients, professionnels comme particuliers",
+            "your customers, businesses and individuals alike",
+        )
+    if profile.is_b2b:
+        return Text("vos clients professionnels", "your business customers")
+    return Text("vos clients particuliers", "your individual customers")
 
 
 def _reason(
     network: Network, status: NetworkStatus, served: Iterable[Objective], profile: CompanyProfile
 ) -> Statement:
-    uses = join_french([OBJECTIVE_NOUNS[o] for o in served]) or "vos objectifs"
+    nouns = [OBJECTIVE_NOUNS[o] for o in served]
+    uses = join(nouns) if nouns else Text("vos objectifs", "your objectives")
     label = NETWORK_LABELS[network]
     opening = {
-        NetworkStatus.KEEP: f"Continuez sur {label}",
-        NetworkStatus.REVIVE: f"Réveillez votre compte {label}",
-        NetworkStatus.START: f"Créez votre présence sur {label}",
+        NetworkStatus.KEEP: msg("Continuez sur {n}", "Carry on with {n}", n=label),
+        NetworkStatus.REVIVE: msg(
+            "Réveillez votre compte {n}", "Wake up your {n} account", n=label
+        ),
+        NetworkStatus.START: msg(
+            "Créez votre présence sur {n}", "Set up your presence on {n}", n=label
+        ),
     }[status]
-    return Statement(f"{opening} : il sert {uses} et touche {_audience(profile)}.")
+    return Statement(
+        msg(
+            "{opening} : il sert {uses} et touche {audience}.",
+            "{opening}: it serves {uses} and reaches {audience}.",
+            opening=opening,
+            uses=uses,
+            audience=_audience(profile),
+        )
+    )
 
 
 def _cost_of_post(network: Network) -> int:
@@ -263,8 +281,13 @@ def _dropped(
                         network,
                         DropAction.NOT_NOW,
                         Statement(
-                            f"{label} serait utile, mais {per_week(minutes)} ne suffisent "
-                            "pas : gardez-le pour plus tard."
+                            msg(
+                                "{n} serait utile, mais {time} ne suffisent pas : gardez-le "
+                                "pour plus tard.",
+                                "{n} would be useful, but {time} is not enough: keep it for later.",
+                                n=label,
+                                time=per_week(minutes),
+                            )
                         ),
                     )
                 )
@@ -275,32 +298,62 @@ def _dropped(
                     network,
                     DropAction.CLOSE,
                     Statement(
-                        f"Votre compte {label} dort et ne sert pas vos objectifs : fermez-le, "
-                        "ou indiquez dans sa description où vous trouver. Un compte abandonné "
-                        "donne une mauvaise image."
+                        msg(
+                            "Votre compte {n} dort et ne sert pas vos objectifs : fermez-le, ou "
+                            "indiquez dans sa description où vous trouver. Un compte abandonné "
+                            "donne une mauvaise image.",
+                            "Your {n} account is asleep and does not serve your objectives: "
+                            "close it, or say in its description where to find you. An "
+                            "abandoned account gives a poor image.",
+                            n=label,
+                        )
                     ),
                 )
             )
         elif useful:
+            time = per_week(minutes)
             if not kept:
-                why = f"avec {per_week(minutes)}, aucun réseau ne peut être tenu"
+                why = msg(
+                    "avec {time}, aucun réseau ne peut être tenu",
+                    "with {time}, no network can be kept up",
+                    time=time,
+                )
             elif len(kept) >= cap:
-                why = f"avec {per_week(minutes)}, le plan se limite à {cap} " + plural(
-                    cap, "réseau", "réseaux"
+                why = msg(
+                    "avec {time}, le plan se limite à {networks}",
+                    "with {time}, the plan is limited to {networks}",
+                    time=time,
+                    networks=counted(cap, ("réseau", "réseaux"), ("network", "networks")),
                 )
             else:
-                why = f"il ne tient pas dans vos {per_week(minutes)}, à côté des réseaux retenus"
+                why = msg(
+                    "il ne tient pas dans vos {time}, à côté des réseaux retenus",
+                    "it does not fit in your {time}, next to the networks kept",
+                    time=time,
+                )
+            pin = (
+                Text(
+                    "Épinglez un message qui renvoie vers vos réseaux actifs.",
+                    "Pin a message pointing to your active networks.",
+                )
+                if kept
+                else Text(
+                    "Épinglez un message qui dit comment vous joindre.",
+                    "Pin a message saying how to reach you.",
+                )
+            )
             action = DropAction.CLOSE if activity is AccountActivity.DORMANT else DropAction.PAUSE
             out.append(
                 DroppedNetwork(
                     network,
                     action,
                     Statement(
-                        f"Mettez {label} de côté : {why}. "
-                        + (
-                            "Épinglez un message qui renvoie vers vos réseaux actifs."
-                            if kept
-                            else "Épinglez un message qui dit comment vous joindre."
+                        msg(
+                            "Mettez {n} de côté : {why}. {pin}",
+                            "Put {n} aside: {why}. {pin}",
+                            n=label,
+                            why=why,
+                            pin=pin,
                         )
                     ),
                 )
@@ -311,8 +364,19 @@ def _dropped(
                     network,
                     DropAction.PAUSE,
                     Statement(
-                        f"Arrêtez de publier sur {label} : il sert peu vos objectifs."
-                        + (" Le temps gagné va aux réseaux retenus." if kept else "")
+                        msg(
+                            "Arrêtez de publier sur {n} : il sert peu vos objectifs.",
+                            "Stop posting on {n}: it does little for your objectives.",
+                            n=label,
+                        )
+                        + (
+                            Text(
+                                " Le temps gagné va aux réseaux retenus.",
+                                " The time saved goes to the networks kept.",
+                            )
+                            if kept
+                            else EMPTY
+                        )
                     ),
                 )
             )
@@ -330,18 +394,29 @@ def _notes(
     if not kept:
         notes.append(
             Statement(
-                f"Avec {per_week(minutes)}, aucun réseau ne peut être tenu. Réservez "
-                f"au moins {per_week(minimum)} : une publication et la réponse aux "
-                "messages sur un réseau."
+                msg(
+                    "Avec {time}, aucun réseau ne peut être tenu. Réservez au moins {minimum} : "
+                    "une publication et la réponse aux messages sur un réseau.",
+                    "With {time}, no network can be kept up. Set aside at least {minimum}: "
+                    "one post and answering messages on one network.",
+                    time=per_week(minutes),
+                    minimum=per_week(minimum),
+                )
             )
         )
     accounts = len(profile.accounts)
     if accounts > len(kept) and kept:
         notes.append(
             Statement(
-                f"Vous avez {accounts} comptes ; le plan retient {len(kept)} "
-                f"{plural(len(kept), 'réseau', 'réseaux')} pour tenir dans vos "
-                f"{per_week(minutes)}. Mieux vaut peu de réseaux bien tenus."
+                msg(
+                    "Vous avez {accounts} ; le plan retient {kept} pour tenir dans vos {time}. "
+                    "Mieux vaut peu de réseaux bien tenus.",
+                    "You have {accounts}; the plan keeps {kept} to fit in your {time}. Better "
+                    "a few networks kept up well.",
+                    accounts=counted(accounts, ("compte", "comptes"), ("account", "accounts")),
+                    kept=counted(len(kept), ("réseau", "réseaux"), ("network", "networks")),
+                    time=per_week(minutes),
+                )
             )
         )
     short = [n for n in kept if kept[n] < TARGET_POSTS_PER_WEEK[n]]
@@ -349,8 +424,13 @@ def _notes(
         labels = ", ".join(NETWORK_LABELS[n] for n in short)
         notes.append(
             Statement(
-                f"Rythme réduit sur {labels} pour tenir dans votre temps ; il augmentera si "
-                "vous dégagez quelques minutes de plus."
+                msg(
+                    "Rythme réduit sur {networks} pour tenir dans votre temps ; il augmentera "
+                    "si vous dégagez quelques minutes de plus.",
+                    "Slower rhythm on {networks} to fit in your time; it will grow if you free "
+                    "up a few more minutes.",
+                    networks=labels,
+                )
             )
         )
     return tuple(notes)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from parvis.core.vocabulary import OBJECTIVE_LABELS, Objective
+from parvis.core.vocabulary import Objective
 from parvis.strategy.engine.choices import HeadcountBand, ReplyHabit, Sector
 from parvis.strategy.engine.figures import FigureBook, Statement
+from parvis.strategy.engine.labels import OBJECTIVE_TEXTS
 from parvis.strategy.engine.profile import CompanyProfile
 from parvis.strategy.engine.rules import RANK_WEIGHTS
+from parvis.strategy.engine.text import Text, msg
 
 # The four priority uses of the study come first when nothing else decides.
 STUDY_PRIORITY_USES = (
@@ -26,13 +28,13 @@ TEAM_SIZES_THAT_HIRE = frozenset(
 )
 
 # The objective as the object of a sentence: "LinkedIn sert la prospection et la veille".
-OBJECTIVE_NOUNS: dict[Objective, str] = {
-    Objective.PROSPECTING: "la prospection",
-    Objective.CUSTOMER_RELATION: "la relation client",
-    Objective.VISIBILITY: "la visibilité",
-    Objective.WATCH: "la veille",
-    Objective.RECRUITMENT: "le recrutement",
-    Objective.COMMUNITY: "l’animation de votre communauté",
+OBJECTIVE_NOUNS: dict[Objective, Text] = {
+    Objective.PROSPECTING: Text("la prospection", "prospecting"),
+    Objective.CUSTOMER_RELATION: Text("la relation client", "customer relations"),
+    Objective.VISIBILITY: Text("la visibilité", "visibility"),
+    Objective.WATCH: Text("la veille", "industry watch"),
+    Objective.RECRUITMENT: Text("le recrutement", "recruitment"),
+    Objective.COMMUNITY: Text("l’animation de votre communauté", "building your community"),
 }
 
 
@@ -45,8 +47,8 @@ class RankedObjective:
     reason: Statement
 
     @property
-    def label(self) -> str:
-        return OBJECTIVE_LABELS[self.objective]
+    def label(self) -> Text:
+        return OBJECTIVE_TEXTS[self.objective]
 
     @property
     def is_active(self) -> bool:
@@ -74,44 +76,87 @@ def _context_reason(objective: Objective, profile: CompanyProfile, book: FigureB
     if objective is Objective.PROSPECTING:
         if profile.is_b2b:
             return Statement(
-                "Vous vendez surtout à des entreprises : les réseaux professionnels permettent "
-                "de repérer des acheteurs et de leur montrer votre savoir-faire."
+                Text(
+                    "Vous vendez surtout à des entreprises : les réseaux professionnels "
+                    "permettent de repérer des acheteurs et de leur montrer votre savoir-faire.",
+                    "You sell mostly to businesses: professional networks help you spot buyers "
+                    "and show them your know-how.",
+                )
             )
         return Statement(
-            "Vos clients sont surtout des particuliers : la vente passe d’abord par la "
-            "visibilité locale et des offres claires."
+            Text(
+                "Vos clients sont surtout des particuliers : la vente passe d’abord par la "
+                "visibilité locale et des offres claires.",
+                "Your customers are mostly individuals: selling starts with local visibility "
+                "and clear offers.",
+            )
         )
     if objective is Objective.CUSTOMER_RELATION:
         fig = book["sprout_expect_2016"]
         return Statement(
-            f"Commentaires et messages sont souvent des demandes de clients ; {fig.sentence}.",
+            msg(
+                "Commentaires et messages sont souvent des demandes de clients ; {sentence}.",
+                "Comments and messages are often customer requests; {sentence}.",
+                sentence=fig.sentence,
+            ),
             (fig,),
         )
     if objective is Objective.VISIBILITY:
         if profile.sector in VISUAL_LOCAL_SECTORS:
             return Statement(
-                "Votre métier se montre bien en images : être vu régulièrement près de chez "
-                "vos clients entretient la notoriété."
+                Text(
+                    "Votre métier se montre bien en images : être vu régulièrement près de chez "
+                    "vos clients entretient la notoriété.",
+                    "Your trade shows well in pictures: being seen regularly near your "
+                    "customers keeps your name known.",
+                )
             )
-        return Statement("Être vu régulièrement par clients et prospects entretient la notoriété.")
+        return Statement(
+            Text(
+                "Être vu régulièrement par clients et prospects entretient la notoriété.",
+                "Being seen regularly by customers and prospects keeps your name known.",
+            )
+        )
     if objective is Objective.WATCH:
         return Statement(
-            "Suivre concurrents et secteur aide à décider ; Parvis en fait un résumé "
-            "hebdomadaire à lire en quelques minutes."
+            Text(
+                "Suivre concurrents et secteur aide à décider ; Parvis en fait un résumé "
+                "hebdomadaire à lire en quelques minutes.",
+                "Following competitors and your industry helps you decide; Parvis sums it up "
+                "every week, to read in a few minutes.",
+            )
         )
     if objective is Objective.RECRUITMENT:
         if profile.headcount in TEAM_SIZES_THAT_HIRE:
             return Statement(
-                "Avec une équipe de votre taille, montrer vos métiers et vos équipes aide à "
-                "recruter."
+                Text(
+                    "Avec une équipe de votre taille, montrer vos métiers et vos équipes aide à "
+                    "recruter.",
+                    "With a team of your size, showing your trades and your people helps you "
+                    "recruit.",
+                )
             )
-        return Statement("Utile quand vous recrutez : montrer l’équipe attire les candidats.")
+        return Statement(
+            Text(
+                "Utile quand vous recrutez : montrer l’équipe attire les candidats.",
+                "Useful when you recruit: showing the team attracts candidates.",
+            )
+        )
     return Statement(
-        "Réunir clients, partenaires et passionnés autour de votre métier crée du bouche-à-oreille."
+        Text(
+            "Réunir clients, partenaires et passionnés autour de votre métier crée du "
+            "bouche-à-oreille.",
+            "Bringing customers, partners and enthusiasts together around your trade creates "
+            "word of mouth.",
+        )
     )
 
 
-ORDINALS = ("premier", "deuxième", "troisième")
+ORDINALS = (
+    Text("premier", "first"),
+    Text("deuxième", "second"),
+    Text("troisième", "third"),
+)
 
 
 def rank_objectives(profile: CompanyProfile, book: FigureBook) -> tuple[RankedObjective, ...]:
@@ -139,11 +184,18 @@ def rank_objectives(profile: CompanyProfile, book: FigureBook) -> tuple[RankedOb
     for index, objective in enumerate(order, start=1):
         context = _context_reason(objective, profile, book)
         if objective in chosen:
-            lead = f"Vous l’avez placé en {ORDINALS[chosen.index(objective)]} choix. "
+            lead = msg(
+                "Vous l’avez placé en {rank} choix. ",
+                "You ranked it as your {rank} choice. ",
+                rank=ORDINALS[chosen.index(objective)],
+            )
         elif objective in weights:
-            lead = "Proposé comme point de départ, faute d’objectif choisi. "
+            lead = Text(
+                "Proposé comme point de départ, faute d’objectif choisi. ",
+                "Suggested as a starting point, since no objective was chosen. ",
+            )
         else:
-            lead = "Pas prioritaire pour l’instant. "
+            lead = Text("Pas prioritaire pour l’instant. ", "Not a priority for now. ")
         ranked.append(
             RankedObjective(
                 objective=objective,

@@ -26,6 +26,7 @@ from parvis.strategy.engine.choices import (
 )
 from parvis.strategy.engine.figures import FigureBook, Statement, default_figures
 from parvis.strategy.engine.profile import CompanyProfile
+from parvis.strategy.engine.text import Text, msg
 
 
 class Quadrant(StrEnum):
@@ -35,20 +36,30 @@ class Quadrant(StrEnum):
     LEADING = "leading"
 
 
-QUADRANT_LABELS: dict[Quadrant, str] = {
-    Quadrant.DORMANT: "En veille",
-    Quadrant.OVER_CONFIDENT: "Confiante mais peu active",
-    Quadrant.CATCHING_UP: "En rattrapage",
-    Quadrant.LEADING: "En tête",
+QUADRANT_LABELS: dict[Quadrant, Text] = {
+    Quadrant.DORMANT: Text("En veille", "On standby"),
+    Quadrant.OVER_CONFIDENT: Text("Confiante mais peu active", "Confident but not very active"),
+    Quadrant.CATCHING_UP: Text("En rattrapage", "Catching up"),
+    Quadrant.LEADING: Text("En tête", "Ahead of the pack"),
 }
 
-QUADRANT_DESCRIPTIONS: dict[Quadrant, str] = {
-    Quadrant.DORMANT: "Vous vous sentez en retard et vous êtes peu ou pas actif sur les réseaux.",
-    Quadrant.OVER_CONFIDENT: "Vous vous sentez à l’heure, mais vous êtes peu ou pas actif sur "
-    "les réseaux.",
-    Quadrant.CATCHING_UP: "Vous vous sentez en retard, mais vous êtes déjà actif sur les réseaux.",
-    Quadrant.LEADING: "Vous vous sentez à l’heure ou en avance, et vous êtes actif sur les "
-    "réseaux.",
+QUADRANT_DESCRIPTIONS: dict[Quadrant, Text] = {
+    Quadrant.DORMANT: Text(
+        "Vous vous sentez en retard et vous êtes peu ou pas actif sur les réseaux.",
+        "You feel behind and you are not very active, or not active, on social networks.",
+    ),
+    Quadrant.OVER_CONFIDENT: Text(
+        "Vous vous sentez à l’heure, mais vous êtes peu ou pas actif sur les réseaux.",
+        "You feel on time, but you are not very active, or not active, on social networks.",
+    ),
+    Quadrant.CATCHING_UP: Text(
+        "Vous vous sentez en retard, mais vous êtes déjà actif sur les réseaux.",
+        "You feel behind, but you are already active on social networks.",
+    ),
+    Quadrant.LEADING: Text(
+        "Vous vous sentez à l’heure ou en avance, et vous êtes actif sur les réseaux.",
+        "You feel on time or ahead, and you are active on social networks.",
+    ),
 }
 
 QUADRANT_FIGURES: dict[Quadrant, str] = {
@@ -58,7 +69,7 @@ QUADRANT_FIGURES: dict[Quadrant, str] = {
     Quadrant.LEADING: "bpi_typ_leading",
 }
 
-ATTRIBUTION = "D’après Bpifrance Le Lab (2018)"
+ATTRIBUTION = Text("D’après Bpifrance Le Lab (2018)", "After Bpifrance Le Lab (2018)")
 
 NETWORK_PRESENCE_FIGURES: dict[Network, str] = {
     Network.FACEBOOK: "bpi_fb_share",
@@ -89,16 +100,16 @@ REGULAR_CADENCES = frozenset({AccountActivity.WEEKLY, AccountActivity.SEVERAL_PE
 @dataclass(frozen=True, slots=True)
 class QuadrantShare:
     quadrant: Quadrant
-    label: str
+    label: Text
     statement: Statement
 
 
 @dataclass(frozen=True, slots=True)
 class Placement:
     quadrant: Quadrant
-    label: str
-    description: str
-    attribution: str
+    label: Text
+    description: Text
+    attribution: Text
     share: Statement
     distribution: tuple[QuadrantShare, ...]
     warnings: tuple[Statement, ...]
@@ -115,7 +126,14 @@ def quadrant_of(tempo: Tempo, activity: SelfActivity) -> Quadrant:
 
 def _share(quadrant: Quadrant, book: FigureBook) -> Statement:
     fig = book[QUADRANT_FIGURES[quadrant]]
-    return Statement(f"{fig.formatted} des PME-ETI interrogées en 2018", (fig,))
+    return Statement(
+        msg(
+            "{share} des PME-ETI interrogées en 2018",
+            "{share} of the SMEs and mid-caps surveyed in 2018",
+            share=fig.formatted,
+        ),
+        (fig,),
+    )
 
 
 def _warnings(profile: CompanyProfile, quadrant: Quadrant, book: FigureBook) -> list[Statement]:
@@ -124,9 +142,15 @@ def _warnings(profile: CompanyProfile, quadrant: Quadrant, book: FigureBook) -> 
         fig = book["bpi_typ_overconfident"]
         warnings.append(
             Statement(
-                "Attention : vous vous sentez à l’heure alors que votre activité reste faible. "
-                f"C’est le cas de {fig.formatted} des PME-ETI interrogées, qui ont surpris les "
-                "auteurs de l’étude : vos concurrents actifs prennent l’avance.",
+                msg(
+                    "Attention : vous vous sentez à l’heure alors que votre activité reste "
+                    "faible. C’est le cas de {share} des PME-ETI interrogées, qui ont surpris les "
+                    "auteurs de l’étude : vos concurrents actifs prennent l’avance.",
+                    "Watch out: you feel on time while your activity stays low. So do {share} "
+                    "of the SMEs and mid-caps surveyed, which surprised the study’s authors: "
+                    "your active competitors are taking the lead.",
+                    share=fig.formatted,
+                ),
                 (fig,),
             )
         )
@@ -134,9 +158,14 @@ def _warnings(profile: CompanyProfile, quadrant: Quadrant, book: FigureBook) -> 
         fig = book["bpi_typ_dormant"]
         warnings.append(
             Statement(
-                f"Vous êtes dans le groupe le plus nombreux ({fig.formatted} des PME-ETI "
-                "interrogées) : le plan commence petit, avec une routine qui tient dans votre "
-                "temps.",
+                msg(
+                    "Vous êtes dans le groupe le plus nombreux ({share} des PME-ETI "
+                    "interrogées) : le plan commence petit, avec une routine qui tient dans "
+                    "votre temps.",
+                    "You are in the largest group ({share} of the SMEs and mid-caps surveyed): "
+                    "the plan starts small, with a routine that fits your time.",
+                    share=fig.formatted,
+                ),
                 (fig,),
             )
         )
@@ -144,42 +173,54 @@ def _warnings(profile: CompanyProfile, quadrant: Quadrant, book: FigureBook) -> 
     if profile.self_activity in ACTIVE_SELF_RATINGS and not declared_regular:
         warnings.append(
             Statement(
-                "Vous jugez l’entreprise active, mais aucun compte ne publie chaque semaine : "
-                "une fois vos comptes connectés, Parvis comparera cette impression à votre "
-                "rythme réel."
+                Text(
+                    "Vous jugez l’entreprise active, mais aucun compte ne publie chaque "
+                    "semaine : une fois vos comptes connectés, Parvis comparera cette "
+                    "impression à votre rythme réel.",
+                    "You rate the company as active, but no account posts every week: once "
+                    "your accounts are connected, Parvis will compare this impression with "
+                    "your real rhythm.",
+                )
             )
         )
     return warnings
-
-
-def _like(condition: bool, sentence_if_like: str, sentence_if_unlike: str) -> str:
-    return sentence_if_like if condition else sentence_if_unlike
 
 
 def _presence_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Statement]:
     out: list[Statement] = []
     fig = book["bpi_present_any"]
     has_account = bool(profile.accounts)
-    out.append(
-        Statement(
-            _like(
-                has_account,
-                f"Comme {fig.formatted} des PME-ETI interrogées, vous avez un compte sur au "
-                "moins un réseau.",
-                f"Contrairement à {fig.formatted} des PME-ETI interrogées, vous n’avez encore "
-                "aucun compte : le plan part de zéro.",
-            ),
-            (fig,),
+    presence = (
+        msg(
+            "Comme {share} des PME-ETI interrogées, vous avez un compte sur au moins un réseau.",
+            "Like {share} of the SMEs and mid-caps surveyed, you have an account on at least "
+            "one network.",
+            share=fig.formatted,
+        )
+        if has_account
+        else msg(
+            "Contrairement à {share} des PME-ETI interrogées, vous n’avez encore aucun "
+            "compte : le plan part de zéro.",
+            "Unlike {share} of the SMEs and mid-caps surveyed, you have no account yet: the "
+            "plan starts from zero.",
+            share=fig.formatted,
         )
     )
+    out.append(Statement(presence, (fig,)))
     if has_account:
         for network, figure_id in NETWORK_PRESENCE_FIGURES.items():
             if network in profile.accounts:
                 fig = book[figure_id]
                 out.append(
                     Statement(
-                        f"Comme {fig.formatted} des PME-ETI présentes sur les réseaux, vous "
-                        f"êtes sur {NETWORK_LABELS[network]}.",
+                        msg(
+                            "Comme {share} des PME-ETI présentes sur les réseaux, vous êtes "
+                            "sur {network}.",
+                            "Like {share} of the SMEs and mid-caps present on social networks, "
+                            "you are on {network}.",
+                            share=fig.formatted,
+                            network=NETWORK_LABELS[network],
+                        ),
                         (fig,),
                     )
                 )
@@ -188,10 +229,21 @@ def _presence_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Sta
             "fr_micro_sm_hcr_2022" if profile.sector is Sector.HOSPITALITY else "fr_micro_sm_2022"
         )
         fig = book[fig_id]
-        out.append(Statement(f"Pour mémoire, {fig.sentence} (Insee, {fig.data_year}).", (fig,)))
+        reminder = msg(
+            "Pour mémoire, {sentence} (Insee, {year}).",
+            "For the record, {sentence} (Insee, {year}).",
+            sentence=fig.sentence,
+            year=str(fig.data_year),
+        )
     else:
         fig = book["fr_sm_any_2023"]
-        out.append(Statement(f"Pour mémoire, {fig.sentence} ({fig.data_year}).", (fig,)))
+        reminder = msg(
+            "Pour mémoire, {sentence} ({year}).",
+            "For the record, {sentence} ({year}).",
+            sentence=fig.sentence,
+            year=str(fig.data_year),
+        )
+    out.append(Statement(reminder, (fig,)))
     return out
 
 
@@ -199,23 +251,48 @@ def _activity_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Sta
     out: list[Statement] = []
     fig = book[SELF_ACTIVITY_FIGURES[profile.self_activity]]
     wording = {
-        SelfActivity.INACTIVE: "vous vous dites inactif sur les réseaux",
-        SelfActivity.LOW: "vous vous dites peu actif sur les réseaux",
-        SelfActivity.ACTIVE: "vous vous dites actif sur les réseaux",
-        SelfActivity.VERY_ACTIVE: "vous vous dites actif, voire très actif, sur les réseaux",
+        SelfActivity.INACTIVE: Text(
+            "vous vous dites inactif sur les réseaux",
+            "you say you are inactive on social networks",
+        ),
+        SelfActivity.LOW: Text(
+            "vous vous dites peu actif sur les réseaux",
+            "you say you are not very active on social networks",
+        ),
+        SelfActivity.ACTIVE: Text(
+            "vous vous dites actif sur les réseaux", "you say you are active on social networks"
+        ),
+        SelfActivity.VERY_ACTIVE: Text(
+            "vous vous dites actif, voire très actif, sur les réseaux",
+            "you say you are active, even very active, on social networks",
+        ),
     }[profile.self_activity]
-    out.append(Statement(f"Comme {fig.formatted} des PME-ETI interrogées, {wording}.", (fig,)))
-    fig = book["bpi_feel_late"]
     out.append(
         Statement(
-            _like(
-                profile.tempo is Tempo.LATE,
-                f"Comme {fig.formatted} des dirigeants interrogés, vous estimez être en retard.",
-                f"{fig.formatted} des dirigeants interrogés estiment être en retard ; pas vous.",
+            msg(
+                "Comme {share} des PME-ETI interrogées, {wording}.",
+                "Like {share} of the SMEs and mid-caps surveyed, {wording}.",
+                share=fig.formatted,
+                wording=wording,
             ),
             (fig,),
         )
     )
+    fig = book["bpi_feel_late"]
+    tempo = (
+        msg(
+            "Comme {share} des dirigeants interrogés, vous estimez être en retard.",
+            "Like {share} of the business leaders surveyed, you feel you are behind.",
+            share=fig.formatted,
+        )
+        if profile.tempo is Tempo.LATE
+        else msg(
+            "{share} des dirigeants interrogés estiment être en retard ; pas vous.",
+            "{share} of the business leaders surveyed feel they are behind; not you.",
+            share=fig.formatted,
+        )
+    )
+    out.append(Statement(tempo, (fig,)))
     return out
 
 
@@ -225,8 +302,12 @@ def _organisation_comparisons(profile: CompanyProfile, book: FigureBook) -> list
         fig = book["bpi_leader_posts"]
         out.append(
             Statement(
-                f"Comme dans {fig.formatted} des PME-ETI interrogées, c’est le dirigeant qui "
-                "publie.",
+                msg(
+                    "Comme dans {share} des PME-ETI interrogées, c’est le dirigeant qui publie.",
+                    "As in {share} of the SMEs and mid-caps surveyed, the business leader is "
+                    "the one who posts.",
+                    share=fig.formatted,
+                ),
                 (fig,),
             )
         )
@@ -234,8 +315,13 @@ def _organisation_comparisons(profile: CompanyProfile, book: FigureBook) -> list
         fig = book["bpi_untrained"]
         out.append(
             Statement(
-                f"Comme dans {fig.formatted} des PME-ETI interrogées, personne n’est formé aux "
-                "réseaux sociaux.",
+                msg(
+                    "Comme dans {share} des PME-ETI interrogées, personne n’est formé aux "
+                    "réseaux sociaux.",
+                    "As in {share} of the SMEs and mid-caps surveyed, nobody is trained in "
+                    "social media.",
+                    share=fig.formatted,
+                ),
                 (fig,),
             )
         )
@@ -243,12 +329,26 @@ def _organisation_comparisons(profile: CompanyProfile, book: FigureBook) -> list
         if obstacle in profile.obstacles:
             fig = book[figure_id]
             reason = {
-                Obstacle.TIME: "le manque de temps vous freine",
-                Obstacle.SKILLS: "le manque de compétences vous freine",
-                Obstacle.NOT_PRIORITY: "ce n’est pas une priorité pour vous",
+                Obstacle.TIME: Text(
+                    "le manque de temps vous freine", "lack of time holds you back"
+                ),
+                Obstacle.SKILLS: Text(
+                    "le manque de compétences vous freine", "lack of skills holds you back"
+                ),
+                Obstacle.NOT_PRIORITY: Text(
+                    "ce n’est pas une priorité pour vous", "it is not a priority for you"
+                ),
             }[obstacle]
             out.append(
-                Statement(f"Comme {fig.formatted} des dirigeants interrogés, {reason}.", (fig,))
+                Statement(
+                    msg(
+                        "Comme {share} des dirigeants interrogés, {reason}.",
+                        "Like {share} of the business leaders surveyed, {reason}.",
+                        share=fig.formatted,
+                        reason=reason,
+                    ),
+                    (fig,),
+                )
             )
     return out
 
@@ -260,18 +360,37 @@ def _means_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Statem
         fig = book["bpi_budget_zero"]
         out.append(
             Statement(
-                f"Comme {fig.formatted} des PME-ETI interrogées, vous n’y consacrez aucun budget.",
+                msg(
+                    "Comme {share} des PME-ETI interrogées, vous n’y consacrez aucun budget.",
+                    "Like {share} of the SMEs and mid-caps surveyed, you spend no budget on it.",
+                    share=fig.formatted,
+                ),
                 (fig,),
             )
         )
     if profile.budget is BudgetBand.FROM_10K:
-        out.append(Statement(f"Votre budget atteint la référence : {ref.sentence}.", (ref,)))
+        out.append(
+            Statement(
+                msg(
+                    "Votre budget atteint la référence : {sentence}.",
+                    "Your budget reaches the benchmark: {sentence}.",
+                    sentence=ref.sentence,
+                ),
+                (ref,),
+            )
+        )
     else:
         fig = book["bpi_budget_lt10k"]
         out.append(
             Statement(
-                f"Comme {fig.formatted} des PME-ETI interrogées, vous y consacrez moins que la "
-                f"référence : {ref.sentence}.",
+                msg(
+                    "Comme {share} des PME-ETI interrogées, vous y consacrez moins que la "
+                    "référence : {sentence}.",
+                    "Like {share} of the SMEs and mid-caps surveyed, you spend less than the "
+                    "benchmark: {sentence}.",
+                    share=fig.formatted,
+                    sentence=ref.sentence,
+                ),
                 (fig, ref),
             )
         )
@@ -284,15 +403,24 @@ def _dialogue_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Sta
         fig = book["sprout_unanswered_2015"]
         out.append(
             Statement(
-                f"Vous n’êtes pas seul : {fig.sentence}. Répondre est un moyen simple de se "
-                "distinguer.",
+                msg(
+                    "Vous n’êtes pas seul : {sentence}. Répondre est un moyen simple de se "
+                    "distinguer.",
+                    "You are not alone: {sentence}. Answering is a simple way to stand out.",
+                    sentence=fig.sentence,
+                ),
                 (fig,),
             )
         )
     delay = profile.response_delay
     if delay in (ResponseDelay.WITHIN_DAY, ResponseDelay.SEVERAL_DAYS):
         fig = book["sprout_expect_2016"]
-        out.append(Statement(f"À savoir : {fig.sentence}.", (fig,)))
+        out.append(
+            Statement(
+                msg("À savoir : {sentence}.", "Good to know: {sentence}.", sentence=fig.sentence),
+                (fig,),
+            )
+        )
     return out
 
 

@@ -18,13 +18,7 @@ from parvis.strategy.engine.choices import (
     Sector,
 )
 from parvis.strategy.engine.editorial import EditorialLine, category_mix, response_goal
-from parvis.strategy.engine.figures import (
-    Figure,
-    FigureBook,
-    Statement,
-    default_figures,
-    format_number,
-)
+from parvis.strategy.engine.figures import Figure, FigureBook, Statement, default_figures
 from parvis.strategy.engine.network_choice import (
     DroppedNetwork,
     NetworkPlan,
@@ -38,7 +32,7 @@ from parvis.strategy.engine.rules import (
     SELF_CENTRED_CAP,
     WORKING_WEEKS_PER_YEAR,
 )
-from parvis.strategy.engine.typography import french, per_week
+from parvis.strategy.engine.text import Text, counted, msg, number, per_week
 
 CONSUMER_FACING_SECTORS = frozenset({Sector.HOSPITALITY, Sector.RETAIL})
 
@@ -73,11 +67,8 @@ class PlanAction:
     """One step of the action plan (study §7.3 rules, in their order)."""
 
     key: str
-    title: str
+    title: Text
     detail: Statement
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "title", french(self.title))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +99,23 @@ def _budget(
     hourly = settings.hourly_cost_eur or profile.hourly_cost_eur or DEFAULT_HOURLY_COST_EUR
     hours = round(time.total * settings.working_weeks_per_year / 60)
     cost = hours * hourly
-    text = (
-        f"Votre plan demande {per_week(time.total)}, soit environ "
-        f"{format_number(hours)} heures par an ; à {hourly} € de l’heure, cela représente "
-        f"{format_number(cost)} € par an de temps de travail. "
-        f"Pour comparaison, {ref.sentence}."
+    text = msg(
+        "Votre plan demande {time}, soit environ {hours} par an ; à {hourly} € de l’heure, "
+        "cela représente {cost} € par an de temps de travail. Pour comparaison, {sentence}.",
+        "Your plan takes {time}, about {hours} a year; at €{hourly} an hour, that is €{cost} "
+        "a year of working time. For comparison, {sentence}.",
+        time=per_week(time.total),
+        hours=counted(hours, ("heure", "heures"), ("hour", "hours")),
+        hourly=number(hourly),
+        cost=number(cost),
+        sentence=ref.sentence,
     )
     if cost < ref.value:
-        text += (
+        text += Text(
             " Votre plan est plus modeste : c’est un point de départ tenable ; une petite ligne "
-            "de promotion payante aidera vos publications à être vues."
+            "de promotion payante aidera vos publications à être vues.",
+            " Your plan is more modest: it is a starting point you can keep up; a small paid "
+            "promotion budget will help your posts be seen.",
         )
     return Budget(
         minutes_available=profile.minutes_per_week,
@@ -135,38 +133,56 @@ def _actions(
 ) -> tuple[PlanAction, ...]:
     actions: list[PlanAction] = []
 
-    def add(key: str, title: str, detail: Statement) -> None:
+    def add(key: str, title: Text, detail: Statement) -> None:
         actions.append(PlanAction(key, title, detail))
 
     if not profile.objectives:
         add(
             "define_objectives",
-            "Fixez un ou deux objectifs d’affaires",
+            Text("Fixez un ou deux objectifs d’affaires", "Set one or two business objectives"),
             Statement(
-                "Le plan propose un point de départ ; choisissez vos objectifs pour qu’il "
-                "vous ressemble."
+                Text(
+                    "Le plan propose un point de départ ; choisissez vos objectifs pour qu’il "
+                    "vous ressemble.",
+                    "The plan suggests a starting point; choose your objectives so that it "
+                    "fits you.",
+                )
             ),
         )
     if not profile.editorial_line:
         add(
             "editorial_line",
-            "Adoptez une ligne éditoriale",
+            Text("Adoptez une ligne éditoriale", "Adopt an editorial line"),
             Statement(
-                "Réunissez les personnes concernées et validez le mélange de contenus proposé "
-                "ci-dessous, le ton et les visuels."
+                Text(
+                    "Réunissez les personnes concernées et validez le mélange de contenus "
+                    "proposé ci-dessous, le ton et les visuels.",
+                    "Gather the people involved and agree on the content mix suggested below, "
+                    "the tone and the visuals.",
+                )
             ),
         )
     if not profile.calendar:
         add(
             "calendar",
-            "Planifiez vos publications à l’avance",
-            Statement("La routine hebdomadaire remplit votre calendrier de créneaux réguliers."),
+            Text("Planifiez vos publications à l’avance", "Plan your posts ahead"),
+            Statement(
+                Text(
+                    "La routine hebdomadaire remplit votre calendrier de créneaux réguliers.",
+                    "The weekly routine fills your calendar with regular slots.",
+                )
+            ),
         )
     if profile.is_b2b and profile.activity(Network.LINKEDIN) is AccountActivity.NO_ACCOUNT:
         add(
             "linkedin_first",
-            "LinkedIn d’abord",
-            Statement("Vous vendez surtout à des entreprises et n’avez pas de page LinkedIn."),
+            Text("LinkedIn d’abord", "LinkedIn first"),
+            Statement(
+                Text(
+                    "Vous vendez surtout à des entreprises et n’avez pas de page LinkedIn.",
+                    "You sell mostly to businesses and have no LinkedIn page.",
+                )
+            ),
         )
     if profile.sector in CONSUMER_FACING_SECTORS and not {
         Network.INSTAGRAM,
@@ -174,8 +190,13 @@ def _actions(
     } & set(profile.accounts):
         add(
             "consumer_networks_first",
-            "Instagram et Facebook d’abord",
-            Statement("Vos clients sont des particuliers qui vous cherchent en images."),
+            Text("Instagram et Facebook d’abord", "Instagram and Facebook first"),
+            Statement(
+                Text(
+                    "Vos clients sont des particuliers qui vous cherchent en images.",
+                    "Your customers are individuals who look for you in pictures.",
+                )
+            ),
         )
     dormant = [n for n in profile.accounts if profile.activity(n) is AccountActivity.DORMANT]
     kept = {p.network for p in networks}
@@ -184,56 +205,86 @@ def _actions(
         labels = ", ".join(NETWORK_LABELS[n] for n in to_close)
         add(
             "close_dormant",
-            "Fermez les comptes en sommeil",
-            Statement(f"Comptes concernés : {labels}. Un compte abandonné inquiète les clients."),
+            Text("Fermez les comptes en sommeil", "Close the dormant accounts"),
+            Statement(
+                msg(
+                    "Comptes concernés : {accounts}. Un compte abandonné inquiète les clients.",
+                    "Accounts concerned: {accounts}. An abandoned account worries customers.",
+                    accounts=labels,
+                )
+            ),
         )
     slow = profile.response_delay is ResponseDelay.SEVERAL_DAYS
     if profile.reply_habit in (ReplyHabit.NEVER, ReplyHabit.SOMETIMES) or slow:
         fig = book["sprout_answered_2016"]
         add(
             "customer_care",
-            "Mettez en place une routine de réponse",
+            Text("Mettez en place une routine de réponse", "Set up an answering routine"),
             Statement(
-                f"Un passage quotidien dans la boîte de réception et des réponses types ; "
-                f"{fig.sentence}.",
+                msg(
+                    "Un passage quotidien dans la boîte de réception et des réponses types ; "
+                    "{sentence}.",
+                    "A daily look at the inbox and template answers; {sentence}.",
+                    sentence=fig.sentence,
+                ),
                 (fig,),
             ),
         )
     if not profile.leader_active:
         add(
             "leader_presence",
-            "Montrez-vous en tant que dirigeant",
+            Text("Montrez-vous en tant que dirigeant", "Show yourself as the business leader"),
             Statement(
-                "L’implication personnelle du dirigeant est le premier moteur identifié par "
-                "l’étude : commentez et partagez depuis votre profil, quelques minutes par "
-                "semaine."
+                Text(
+                    "L’implication personnelle du dirigeant est le premier moteur identifié "
+                    "par l’étude : commentez et partagez depuis votre profil, quelques minutes "
+                    "par semaine.",
+                    "The leader’s personal involvement is the first driver the study found: "
+                    "comment and share from your own profile, a few minutes a week.",
+                )
             ),
         )
     if not profile.trained:
         fig = book["bpi_untrained"]
         add(
             "training",
-            "Formez la personne qui publie",
-            Statement(f"Une formation courte suffit pour démarrer ; {fig.sentence}.", (fig,)),
+            Text("Formez la personne qui publie", "Train the person who posts"),
+            Statement(
+                msg(
+                    "Une formation courte suffit pour démarrer ; {sentence}.",
+                    "A short course is enough to start; {sentence}.",
+                    sentence=fig.sentence,
+                ),
+                (fig,),
+            ),
         )
     if profile.budget is not BudgetBand.FROM_10K:
         ref = book["bpi_budget_ref"]
         add(
             "budget_gap",
-            "Regardez le budget en face",
+            Text("Regardez le budget en face", "Face the budget"),
             Statement(
-                f"Selon l’étude, {ref.sentence}. Le budget ci-dessous chiffre votre plan, "
-                "temps compris.",
+                msg(
+                    "Selon l’étude, {sentence}. Le budget ci-dessous chiffre votre plan, temps "
+                    "compris.",
+                    "According to the study, {sentence}. The budget below puts a figure on "
+                    "your plan, time included.",
+                    sentence=ref.sentence,
+                ),
                 (ref,),
             ),
         )
     if profile.measurement in (Measurement.NEVER, Measurement.AUDIENCE_ONLY):
         add(
             "measure",
-            "Suivez trois indicateurs",
+            Text("Suivez trois indicateurs", "Follow three indicators"),
             Statement(
-                "Connectez vos comptes : Parvis suit le rythme de publication, l’engagement et "
-                "le délai de réponse."
+                Text(
+                    "Connectez vos comptes : Parvis suit le rythme de publication, "
+                    "l’engagement et le délai de réponse.",
+                    "Connect your accounts: Parvis follows the publishing rhythm, engagement "
+                    "and response time.",
+                )
             ),
         )
     return tuple(actions)
@@ -245,9 +296,15 @@ def _zero_notes(profile: CompanyProfile, networks: tuple[NetworkPlan, ...]) -> l
     first = networks[0]
     return [
         Statement(
-            f"Vous partez de zéro : créez d’abord votre compte {first.label}, complétez la "
-            "description, le logo et les coordonnées, puis publiez une première fois. Le reste "
-            "du plan suit semaine après semaine."
+            msg(
+                "Vous partez de zéro : créez d’abord votre compte {n}, complétez la "
+                "description, le logo et les coordonnées, puis publiez une première fois. Le "
+                "reste du plan suit semaine après semaine.",
+                "You start from zero: first create your {n} account, fill in the description, "
+                "the logo and the contact details, then post a first time. The rest of the "
+                "plan follows week after week.",
+                n=first.label,
+            )
         )
     ]
 

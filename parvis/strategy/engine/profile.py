@@ -23,12 +23,13 @@ from parvis.strategy.engine.choices import (
     Website,
 )
 from parvis.strategy.engine.questionnaire import Answers, validate_answers
+from parvis.strategy.engine.text import Text
 
 
 class IncompleteDiagnosticError(ValueError):
-    """The answers are not complete or not valid; ``errors`` holds the French messages."""
+    """The answers are not complete or not valid; ``errors`` holds the messages per question."""
 
-    def __init__(self, errors: Mapping[str, str]) -> None:
+    def __init__(self, errors: Mapping[str, Text]) -> None:
         super().__init__(f"diagnostic not usable: {sorted(errors)}")
         self.errors = dict(errors)
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from parvis.core.vocabulary import CONTENT_CATEGORY_LABELS, NETWORK_LABELS, OBJECTIVE_LABELS
 from parvis.strategy.engine import choices as c
-from parvis.strategy.engine.typography import french
+from parvis.strategy.engine.labels import CATEGORY_LABELS, NETWORK_NAMES, OBJECTIVE_TEXTS
+from parvis.strategy.engine.text import EMPTY, Text, join, msg, same
 
 # What a stored answer may be; the Django layer keeps it in a JSONField.
 AnswerValue = str | int | bool | list[str] | dict[str, str]
@@ -54,10 +54,7 @@ SECONDS_PER_KIND: dict[QuestionKind, int] = {
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str
-    label: str
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "label", french(self.label))
+    label: Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,22 +68,18 @@ class ShowIf:
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
-    label: str
-    help: str
+    label: Text
+    help: Text
     kind: QuestionKind
     choices: tuple[Choice, ...] = ()
     required: bool = True
     minimum: int | None = None
     maximum: int | None = None
-    unit: str = ""
+    unit: Text = EMPTY
     max_choices: int | None = None
     # Choice values that cannot be combined with any other (e.g. "personne").
     exclusive_values: frozenset[str] = frozenset()
     show_if: ShowIf | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "label", french(self.label))
-        object.__setattr__(self, "help", french(self.help))
 
     def applies(self, answers: Answers) -> bool:
         """Whether the question is asked, given the other answers."""
@@ -94,7 +87,7 @@ class Question:
             return True
         return answers.get(self.show_if.question_id) not in self.show_if.not_values
 
-    def choice_label(self, value: str) -> str:
+    def choice_label(self, value: str) -> Text:
         for choice in self.choices:
             if choice.value == value:
                 return choice.label
@@ -104,56 +97,74 @@ class Question:
 @dataclass(frozen=True, slots=True)
 class Section:
     id: str
-    title: str
-    intro: str
+    title: Text
+    intro: Text
     questions: tuple[Question, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "title", french(self.title))
-        object.__setattr__(self, "intro", french(self.intro))
 
-
-def _choices(labels: Mapping[_E, str]) -> tuple[Choice, ...]:
+def _choices(labels: Mapping[_E, Text]) -> tuple[Choice, ...]:
     return tuple(Choice(value.value, label) for value, label in labels.items())
 
 
-GRID_ROWS: tuple[Choice, ...] = _choices(NETWORK_LABELS)
+GRID_ROWS: tuple[Choice, ...] = _choices(NETWORK_NAMES)
 
 QUESTIONNAIRE: tuple[Section, ...] = (
     Section(
         id="company",
-        title="Votre entreprise",
-        intro="Quelques repères pour vous comparer aux entreprises qui vous ressemblent.",
+        title=Text("Votre entreprise", "Your company"),
+        intro=Text(
+            "Quelques repères pour vous comparer aux entreprises qui vous ressemblent.",
+            "A few landmarks to compare you with companies like yours.",
+        ),
         questions=(
             Question(
                 id="headcount",
-                label="Combien de personnes travaillent dans l’entreprise ?",
-                help="Salariés et dirigeants, en équivalent temps plein approximatif.",
+                label=Text(
+                    "Combien de personnes travaillent dans l’entreprise ?",
+                    "How many people work in the company?",
+                ),
+                help=Text(
+                    "Salariés et dirigeants, en équivalent temps plein approximatif.",
+                    "Employees and managers, roughly in full-time equivalents.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.HEADCOUNT_LABELS),
             ),
             Question(
                 id="sector",
-                label="Quel est votre secteur ?",
-                help="Choisissez le plus proche : il sert à choisir les réseaux et les idées.",
+                label=Text("Quel est votre secteur ?", "What is your sector?"),
+                help=Text(
+                    "Choisissez le plus proche : il sert à choisir les réseaux et les idées.",
+                    "Choose the closest one: it helps choose the networks and the ideas.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.SECTOR_LABELS),
             ),
             Question(
                 id="b2b_share",
-                label="Quelle part de votre chiffre d’affaires vient d’autres entreprises ?",
-                help="0 si vous ne vendez qu’à des particuliers, 100 si vous ne vendez qu’à "
-                "des professionnels.",
+                label=Text(
+                    "Quelle part de votre chiffre d’affaires vient d’autres entreprises ?",
+                    "What share of your turnover comes from other businesses?",
+                ),
+                help=Text(
+                    "0 si vous ne vendez qu’à des particuliers, 100 si vous ne vendez qu’à "
+                    "des professionnels.",
+                    "0 if you only sell to individuals, 100 if you only sell to businesses.",
+                ),
                 kind=QuestionKind.NUMBER,
                 minimum=0,
                 maximum=100,
-                unit="%",
+                unit=same("%"),
             ),
             Question(
                 id="website",
-                label="Avez-vous un site web ?",
-                help="Un site vitrine présente l’entreprise ; un site marchand vend ou prend "
-                "des commandes.",
+                label=Text("Avez-vous un site web ?", "Do you have a website?"),
+                help=Text(
+                    "Un site vitrine présente l’entreprise ; un site marchand vend ou prend "
+                    "des commandes.",
+                    "A showcase website presents the company; an online shop sells or takes "
+                    "orders.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.WEBSITE_LABELS),
             ),
@@ -161,126 +172,208 @@ QUESTIONNAIRE: tuple[Section, ...] = (
     ),
     Section(
         id="presence",
-        title="Votre présence sur les réseaux",
-        intro="Où êtes-vous aujourd’hui, et comment vous situez-vous ?",
+        title=Text("Votre présence sur les réseaux", "Your presence on social networks"),
+        intro=Text(
+            "Où êtes-vous aujourd’hui, et comment vous situez-vous ?",
+            "Where are you today, and where do you think you stand?",
+        ),
         questions=(
             Question(
                 id="networks",
-                label="Pour chaque réseau, où en êtes-vous ?",
-                help="Un compte sans publication depuis trois mois compte comme « en sommeil ».",
+                label=Text(
+                    "Pour chaque réseau, où en êtes-vous ?",
+                    "Where do you stand on each network?",
+                ),
+                help=Text(
+                    "Un compte sans publication depuis trois mois compte comme « en sommeil ».",
+                    "An account with no post for three months counts as “dormant”.",
+                ),
                 kind=QuestionKind.NETWORK_GRID,
                 choices=_choices(c.ACCOUNT_ACTIVITY_LABELS),
             ),
             Question(
                 id="self_activity",
-                label="Globalement, comment jugez-vous l’activité de l’entreprise sur les "
-                "réseaux ?",
-                help="Votre impression suffit : nous la comparerons à ce que vous publiez.",
+                label=Text(
+                    "Globalement, comment jugez-vous l’activité de l’entreprise sur les réseaux ?",
+                    "Overall, how do you rate the company’s activity on social networks?",
+                ),
+                help=Text(
+                    "Votre impression suffit : nous la comparerons à ce que vous publiez.",
+                    "Your impression is enough: we will compare it with what you publish.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.SELF_ACTIVITY_LABELS),
             ),
             Question(
                 id="tempo",
-                label="Par rapport à vos concurrents, vous sentez-vous en retard, à l’heure "
-                "ou en avance ?",
-                help="Sur l’usage des réseaux sociaux uniquement.",
+                label=Text(
+                    "Par rapport à vos concurrents, vous sentez-vous en retard, à l’heure "
+                    "ou en avance ?",
+                    "Compared with your competitors, do you feel behind, on time or ahead?",
+                ),
+                help=Text(
+                    "Sur l’usage des réseaux sociaux uniquement.",
+                    "On the use of social networks only.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.TEMPO_LABELS),
             ),
             Question(
                 id="leader_active",
-                label="Êtes-vous personnellement actif ou active sur les réseaux, avec votre "
-                "profil ?",
-                help="Publier, commenter ou partager au moins une fois par mois.",
+                label=Text(
+                    "Êtes-vous personnellement actif ou active sur les réseaux, avec votre "
+                    "profil ?",
+                    "Are you personally active on social networks, with your own profile?",
+                ),
+                help=Text(
+                    "Publier, commenter ou partager au moins une fois par mois.",
+                    "Posting, commenting or sharing at least once a month.",
+                ),
                 kind=QuestionKind.YES_NO,
             ),
         ),
     ),
     Section(
         id="means",
-        title="Organisation et moyens",
-        intro="Qui s’en occupe, combien de temps et quel budget.",
+        title=Text("Organisation et moyens", "Organisation and means"),
+        intro=Text(
+            "Qui s’en occupe, combien de temps et quel budget.",
+            "Who takes care of it, how much time and what budget.",
+        ),
         questions=(
             Question(
                 id="publishers",
-                label="Qui publie pour l’entreprise ?",
-                help="Plusieurs réponses possibles.",
+                label=Text("Qui publie pour l’entreprise ?", "Who posts for the company?"),
+                help=Text("Plusieurs réponses possibles.", "Several answers possible."),
                 kind=QuestionKind.MULTI,
                 choices=_choices(c.PUBLISHER_LABELS),
                 exclusive_values=frozenset({c.Publisher.NOBODY.value}),
             ),
             Question(
                 id="trained",
-                label="Quelqu’un dans l’entreprise a-t-il été formé aux réseaux sociaux ?",
-                help="Une formation, même courte, ou un accompagnement.",
+                label=Text(
+                    "Quelqu’un dans l’entreprise a-t-il été formé aux réseaux sociaux ?",
+                    "Has anyone in the company been trained in social media?",
+                ),
+                help=Text(
+                    "Une formation, même courte, ou un accompagnement.",
+                    "A training course, even a short one, or coaching.",
+                ),
                 kind=QuestionKind.YES_NO,
             ),
             Question(
                 id="minutes_per_week",
-                label="Combien de minutes par semaine pouvez-vous y consacrer, en tout ?",
-                help="Vous et votre équipe, de façon réaliste. Le plan tiendra dans ce temps.",
+                label=Text(
+                    "Combien de minutes par semaine pouvez-vous y consacrer, en tout ?",
+                    "How many minutes a week can you spend on it, in all?",
+                ),
+                help=Text(
+                    "Vous et votre équipe, de façon réaliste. Le plan tiendra dans ce temps.",
+                    "You and your team, realistically. The plan will fit in that time.",
+                ),
                 kind=QuestionKind.NUMBER,
                 minimum=0,
                 maximum=2400,
-                unit="minutes",
+                unit=same("minutes"),
             ),
             Question(
                 id="budget",
-                label="Quel budget annuel y consacrez-vous, temps du personnel compris ?",
-                help="Une estimation suffit.",
+                label=Text(
+                    "Quel budget annuel y consacrez-vous, temps du personnel compris ?",
+                    "What yearly budget do you spend on it, staff time included?",
+                ),
+                help=Text("Une estimation suffit.", "An estimate is enough."),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.BUDGET_LABELS),
             ),
             Question(
                 id="hourly_cost",
-                label="Coût horaire chargé de la personne qui publie (facultatif)",
-                help="Sert à chiffrer le temps passé en euros. Laissez vide pour la valeur "
-                "par défaut.",
+                label=Text(
+                    "Coût horaire chargé de la personne qui publie (facultatif)",
+                    "Hourly cost, with charges, of the person who posts (optional)",
+                ),
+                help=Text(
+                    "Sert à chiffrer le temps passé en euros. Laissez vide pour la valeur "
+                    "par défaut.",
+                    "Used to put a euro figure on the time spent. Leave empty for the "
+                    "default value.",
+                ),
                 kind=QuestionKind.NUMBER,
                 required=False,
                 minimum=10,
                 maximum=300,
-                unit="€ de l’heure",
+                unit=Text("€ de l’heure", "€ an hour"),
             ),
         ),
     ),
     Section(
         id="objectives",
-        title="Vos objectifs",
-        intro="Ce que vous attendez des réseaux, et comment vous vous organisez.",
+        title=Text("Vos objectifs", "Your objectives"),
+        intro=Text(
+            "Ce que vous attendez des réseaux, et comment vous vous organisez.",
+            "What you expect from social networks, and how you organise yourselves.",
+        ),
         questions=(
             Question(
                 id="objectives",
-                label="Qu’attendez-vous des réseaux ? Classez jusqu’à trois objectifs.",
-                help="Le premier choisi est le plus important. Passez si vous ne savez pas "
-                "encore : le plan vous proposera un point de départ.",
+                label=Text(
+                    "Qu’attendez-vous des réseaux ? Classez jusqu’à trois objectifs.",
+                    "What do you expect from social networks? Rank up to three objectives.",
+                ),
+                help=Text(
+                    "Le premier choisi est le plus important. Passez si vous ne savez pas "
+                    "encore : le plan vous proposera un point de départ.",
+                    "The first one chosen matters most. Skip if you do not know yet: the plan "
+                    "will suggest a starting point.",
+                ),
                 kind=QuestionKind.MULTI,
-                choices=_choices(OBJECTIVE_LABELS),
+                choices=_choices(OBJECTIVE_TEXTS),
                 max_choices=MAX_OBJECTIVES,
                 required=False,
             ),
             Question(
                 id="written_objectives",
-                label="Ces objectifs sont-ils écrits quelque part, avec des chiffres ?",
-                help="Par exemple « deux demandes de devis par mois venues de LinkedIn ».",
+                label=Text(
+                    "Ces objectifs sont-ils écrits quelque part, avec des chiffres ?",
+                    "Are these objectives written down somewhere, with figures?",
+                ),
+                help=Text(
+                    "Par exemple « deux demandes de devis par mois venues de LinkedIn ».",
+                    "For example “two quote requests a month coming from LinkedIn”.",
+                ),
                 kind=QuestionKind.YES_NO,
             ),
             Question(
                 id="editorial_line",
-                label="Avez-vous une ligne éditoriale (ton, sujets, visuels) ?",
-                help="Même une page qui dit de quoi vous parlez et comment.",
+                label=Text(
+                    "Avez-vous une ligne éditoriale (ton, sujets, visuels) ?",
+                    "Do you have an editorial line (tone, topics, visuals)?",
+                ),
+                help=Text(
+                    "Même une page qui dit de quoi vous parlez et comment.",
+                    "Even a single page that says what you talk about and how.",
+                ),
                 kind=QuestionKind.YES_NO,
             ),
             Question(
                 id="calendar",
-                label="Planifiez-vous vos publications à l’avance ?",
-                help="Un calendrier, même sur un tableur, pour les semaines à venir.",
+                label=Text(
+                    "Planifiez-vous vos publications à l’avance ?",
+                    "Do you plan your posts ahead?",
+                ),
+                help=Text(
+                    "Un calendrier, même sur un tableur, pour les semaines à venir.",
+                    "A calendar, even in a spreadsheet, for the coming weeks.",
+                ),
                 kind=QuestionKind.YES_NO,
             ),
             Question(
                 id="measurement",
-                label="Mesurez-vous ce que les réseaux vous apportent ?",
-                help="Choisissez la réponse la plus proche.",
+                label=Text(
+                    "Mesurez-vous ce que les réseaux vous apportent ?",
+                    "Do you measure what social networks bring you?",
+                ),
+                help=Text("Choisissez la réponse la plus proche.", "Choose the closest answer."),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.MEASUREMENT_LABELS),
             ),
@@ -288,20 +381,35 @@ QUESTIONNAIRE: tuple[Section, ...] = (
     ),
     Section(
         id="dialogue",
-        title="Dialogue avec votre communauté",
-        intro="Commentaires et messages privés reçus sur vos pages.",
+        title=Text("Dialogue avec votre communauté", "Dialogue with your community"),
+        intro=Text(
+            "Commentaires et messages privés reçus sur vos pages.",
+            "Comments and private messages received on your pages.",
+        ),
         questions=(
             Question(
                 id="reply_habit",
-                label="Répondez-vous aux commentaires et aux messages ?",
-                help="Sur tous les réseaux où vous avez un compte.",
+                label=Text(
+                    "Répondez-vous aux commentaires et aux messages ?",
+                    "Do you answer comments and messages?",
+                ),
+                help=Text(
+                    "Sur tous les réseaux où vous avez un compte.",
+                    "On every network where you have an account.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.REPLY_HABIT_LABELS),
             ),
             Question(
                 id="response_delay",
-                label="En général, en combien de temps répondez-vous ?",
-                help="Le délai le plus courant, jours ouvrés.",
+                label=Text(
+                    "En général, en combien de temps répondez-vous ?",
+                    "How fast do you usually answer?",
+                ),
+                help=Text(
+                    "Le délai le plus courant, jours ouvrés.",
+                    "The most common delay, in working days.",
+                ),
                 kind=QuestionKind.SINGLE,
                 choices=_choices(c.RESPONSE_DELAY_LABELS),
                 show_if=ShowIf(
@@ -313,21 +421,30 @@ QUESTIONNAIRE: tuple[Section, ...] = (
     ),
     Section(
         id="content",
-        title="Ce que vous publiez",
-        intro="De quoi parlent vos publications, et ce qui vous freine.",
+        title=Text("Ce que vous publiez", "What you publish"),
+        intro=Text(
+            "De quoi parlent vos publications, et ce qui vous freine.",
+            "What your posts are about, and what holds you back.",
+        ),
         questions=(
             Question(
                 id="published_categories",
-                label="Ces derniers mois, de quoi parlaient surtout vos publications ?",
-                help="Plusieurs réponses possibles. Passez si vous ne publiez pas encore.",
+                label=Text(
+                    "Ces derniers mois, de quoi parlaient surtout vos publications ?",
+                    "In recent months, what were your posts mostly about?",
+                ),
+                help=Text(
+                    "Plusieurs réponses possibles. Passez si vous ne publiez pas encore.",
+                    "Several answers possible. Skip if you do not publish yet.",
+                ),
                 kind=QuestionKind.MULTI,
-                choices=_choices(CONTENT_CATEGORY_LABELS),
+                choices=_choices(CATEGORY_LABELS),
                 required=False,
             ),
             Question(
                 id="obstacles",
-                label="Qu’est-ce qui vous freine le plus ?",
-                help="Plusieurs réponses possibles.",
+                label=Text("Qu’est-ce qui vous freine le plus ?", "What holds you back the most?"),
+                help=Text("Plusieurs réponses possibles.", "Several answers possible."),
                 kind=QuestionKind.MULTI,
                 choices=_choices(c.OBSTACLE_LABELS),
                 exclusive_values=frozenset({c.Obstacle.NONE.value}),
@@ -339,8 +456,11 @@ QUESTIONNAIRE: tuple[Section, ...] = (
 QUESTIONS: dict[str, Question] = {q.id: q for s in QUESTIONNAIRE for q in s.questions}
 SECTION_OF: dict[str, str] = {q.id: s.id for s in QUESTIONNAIRE for q in s.questions}
 
-MSG_REQUIRED = "Cette question attend une réponse."
-MSG_UNKNOWN_QUESTION = "Cette question n’existe pas dans le diagnostic."
+MSG_REQUIRED = Text("Cette question attend une réponse.", "This question needs an answer.")
+MSG_UNKNOWN_QUESTION = Text(
+    "Cette question n’existe pas dans le diagnostic.",
+    "This question is not part of the diagnostic.",
+)
 
 
 def estimated_minutes() -> int:
@@ -349,65 +469,99 @@ def estimated_minutes() -> int:
     return -(-seconds // 60)
 
 
-def _error_single(question: Question, value: object) -> str | None:
+def _error_single(question: Question, value: object) -> Text | None:
     allowed = {choice.value for choice in question.choices}
     if not isinstance(value, str) or value not in allowed:
-        return "Choisissez une des réponses proposées."
+        return Text("Choisissez une des réponses proposées.", "Choose one of the answers offered.")
     return None
 
 
-def _error_multi(question: Question, value: object) -> str | None:
+def _error_multi(question: Question, value: object) -> Text | None:
     allowed = {choice.value for choice in question.choices}
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        return "Choisissez une ou plusieurs réponses dans la liste."
+        return Text(
+            "Choisissez une ou plusieurs réponses dans la liste.",
+            "Choose one or more answers from the list.",
+        )
     if any(item not in allowed for item in value):
-        return "Une des réponses choisies ne fait pas partie de la liste."
+        return Text(
+            "Une des réponses choisies ne fait pas partie de la liste.",
+            "One of the answers chosen is not in the list.",
+        )
     if len(set(value)) != len(value):
-        return "Chaque réponse ne peut être choisie qu’une fois."
+        return Text(
+            "Chaque réponse ne peut être choisie qu’une fois.",
+            "Each answer can be chosen only once.",
+        )
     if not value and question.required:
-        return "Choisissez au moins une réponse."
+        return Text("Choisissez au moins une réponse.", "Choose at least one answer.")
     if question.max_choices is not None and len(value) > question.max_choices:
-        return f"Choisissez au plus {question.max_choices} réponses."
+        return msg(
+            "Choisissez au plus {n} réponses.",
+            "Choose at most {n} answers.",
+            n=str(question.max_choices),
+        )
     exclusive = question.exclusive_values.intersection(value)
     if exclusive and len(value) > 1:
-        label = question.choice_label(sorted(exclusive)[0])
-        return f"« {label} » ne peut pas être combiné avec une autre réponse."
+        return msg(
+            "« {label} » ne peut pas être combiné avec une autre réponse.",
+            "“{label}” cannot be combined with another answer.",
+            label=question.choice_label(sorted(exclusive)[0]),
+        )
     return None
 
 
-def _error_number(question: Question, value: object) -> str | None:
+def _error_number(question: Question, value: object) -> Text | None:
     # bool is an int in Python; a checkbox value must not pass as a number.
     if isinstance(value, bool) or not isinstance(value, int):
-        return "Indiquez un nombre entier."
+        return Text("Indiquez un nombre entier.", "Enter a whole number.")
     low, high = question.minimum, question.maximum
     if (low is not None and value < low) or (high is not None and value > high):
-        return f"Indiquez un nombre entre {low} et {high}."
+        return msg(
+            "Indiquez un nombre entre {low} et {high}.",
+            "Enter a number between {low} and {high}.",
+            low=str(low),
+            high=str(high),
+        )
     return None
 
 
-def _error_yes_no(value: object) -> str | None:
+def _error_yes_no(value: object) -> Text | None:
     if not isinstance(value, bool):
-        return "Répondez par oui ou par non."
+        return Text("Répondez par oui ou par non.", "Answer yes or no.")
     return None
 
 
-def _error_grid(question: Question, value: object) -> str | None:
+def _error_grid(question: Question, value: object) -> Text | None:
     if not isinstance(value, dict):
-        return "Indiquez votre situation pour chaque réseau."
+        return Text(
+            "Indiquez votre situation pour chaque réseau.",
+            "Tell us where you stand on each network.",
+        )
     rows = {row.value: row.label for row in GRID_ROWS}
     levels = {choice.value for choice in question.choices}
     if any(key not in rows for key in value):
-        return "Un des réseaux indiqués n’est pas proposé."
+        return Text(
+            "Un des réseaux indiqués n’est pas proposé.",
+            "One of the networks given is not offered.",
+        )
     if any(not isinstance(level, str) or level not in levels for level in value.values()):
-        return "Choisissez une des situations proposées pour chaque réseau."
+        return Text(
+            "Choisissez une des situations proposées pour chaque réseau.",
+            "Choose one of the situations offered for each network.",
+        )
     missing = [label for key, label in rows.items() if key not in value]
     if missing:
-        return "Indiquez votre situation pour : " + ", ".join(missing) + "."
+        return msg(
+            "Indiquez votre situation pour : {names}.",
+            "Tell us where you stand on: {names}.",
+            names=join(missing),
+        )
     return None
 
 
-def answer_error(question: Question, value: object) -> str | None:
-    """The French error for one answer, or ``None`` when it is acceptable."""
+def answer_error(question: Question, value: object) -> Text | None:
+    """The error for one answer, or ``None`` when it is acceptable."""
     if question.kind is QuestionKind.SINGLE:
         return _error_single(question, value)
     if question.kind is QuestionKind.MULTI:
@@ -419,13 +573,13 @@ def answer_error(question: Question, value: object) -> str | None:
     return _error_grid(question, value)
 
 
-def validate_answers(answers: Answers, *, require_complete: bool = False) -> dict[str, str]:
-    """French error messages keyed by question id; empty when everything is acceptable.
+def validate_answers(answers: Answers, *, require_complete: bool = False) -> dict[str, Text]:
+    """Error messages keyed by question id; empty when everything is acceptable.
 
     Unknown ids are errors. ``None`` stands for "not answered yet". Missing answers are errors
     only with ``require_complete`` and only for required questions that apply.
     """
-    errors: dict[str, str] = {}
+    errors: dict[str, Text] = {}
     for question_id, value in answers.items():
         question = QUESTIONS.get(question_id)
         if question is None:
@@ -433,7 +587,7 @@ def validate_answers(answers: Answers, *, require_complete: bool = False) -> dic
         elif value is not None:
             error = answer_error(question, value)
             if error is not None:
-                errors[question_id] = french(error)
+                errors[question_id] = error
     if require_complete:
         for question in QUESTIONS.values():
             if (

@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 
-from parvis.core.vocabulary import (
-    CONTENT_CATEGORY_LABELS,
-    NETWORK_LABELS,
-    ContentCategory,
-    Network,
-    Objective,
-)
+from parvis.core.vocabulary import NETWORK_LABELS, ContentCategory, Network, Objective
 from parvis.strategy.engine.figures import Statement
 from parvis.strategy.engine.ideas import ContentIdea, IdeaBook, default_ideas
+from parvis.strategy.engine.labels import CATEGORY_LABELS
 from parvis.strategy.engine.plan import Plan
 from parvis.strategy.engine.rules import (
     CATEGORY_MIX_BY_OBJECTIVE,
@@ -30,9 +25,17 @@ from parvis.strategy.engine.rules import (
     MIN_INBOX_SESSION_MINUTES,
     MINUTES_PER_POST,
 )
-from parvis.strategy.engine.typography import french, plural
+from parvis.strategy.engine.text import Text, counted, msg
 
-WEEKDAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+WEEKDAY_LABELS = (
+    Text("lundi", "Monday"),
+    Text("mardi", "Tuesday"),
+    Text("mercredi", "Wednesday"),
+    Text("jeudi", "Thursday"),
+    Text("vendredi", "Friday"),
+    Text("samedi", "Saturday"),
+    Text("dimanche", "Sunday"),
+)
 
 # Which weekdays carry the posts of one network, by posts per week (0 = Monday).
 WEEKDAY_PATTERNS: Mapping[int, tuple[int, ...]] = {
@@ -65,16 +68,33 @@ INBOX_DAYS_SLOW = (0, 2, 4)
 # Category rotation period in weeks: long enough for the mix to show, short enough to compute.
 ROTATION_WEEKS = 52
 
-PUBLISH_GAINS: Mapping[Objective, str] = {
-    Objective.PROSPECTING: "Des prospects découvrent votre savoir-faire et pensent à vous au "
-    "moment d’acheter.",
-    Objective.CUSTOMER_RELATION: "Vos clients se sentent suivis et reviennent vers vous.",
-    Objective.VISIBILITY: "Votre entreprise reste visible auprès de vos clients et de leurs "
-    "proches.",
-    Objective.WATCH: "Vous vous affirmez comme une référence de votre secteur.",
-    Objective.RECRUITMENT: "Des candidats découvrent votre équipe et vos métiers.",
-    Objective.COMMUNITY: "Votre communauté s’agrandit et parle de vous.",
+PUBLISH_GAINS: Mapping[Objective, Text] = {
+    Objective.PROSPECTING: Text(
+        "Des prospects découvrent votre savoir-faire et pensent à vous au moment d’acheter.",
+        "Prospects discover your know-how and think of you when they are ready to buy.",
+    ),
+    Objective.CUSTOMER_RELATION: Text(
+        "Vos clients se sentent suivis et reviennent vers vous.",
+        "Your customers feel looked after and come back to you.",
+    ),
+    Objective.VISIBILITY: Text(
+        "Votre entreprise reste visible auprès de vos clients et de leurs proches.",
+        "Your company stays visible to your customers and the people around them.",
+    ),
+    Objective.WATCH: Text(
+        "Vous vous affirmez comme une référence de votre secteur.",
+        "You establish yourself as a reference in your industry.",
+    ),
+    Objective.RECRUITMENT: Text(
+        "Des candidats découvrent votre équipe et vos métiers.",
+        "Candidates discover your team and your trades.",
+    ),
+    Objective.COMMUNITY: Text(
+        "Votre communauté s’agrandit et parle de vous.",
+        "Your community grows and talks about you.",
+    ),
 }
+STAY_PRESENT = Text("Vous restez présent.", "You stay present.")
 
 
 class TaskKind(StrEnum):
@@ -93,18 +113,15 @@ class RoutineTask:
     weekday: int
     at: time
     minutes: int
-    title: str
+    title: Text
     gain: Statement
     network: Network | None = None
     category: ContentCategory | None = None
     objective: Objective | None = None
     idea: ContentIdea | None = None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "title", french(self.title))
-
     @property
-    def weekday_label(self) -> str:
+    def weekday_label(self) -> Text:
         return WEEKDAY_LABELS[self.weekday]
 
 
@@ -158,10 +175,24 @@ def _fit(plan: Plan, minutes: int) -> _Fitted:
     trimmed: list[Statement] = []
     if _minutes(posts, watch, review) > minutes and review:
         review = 0
-        trimmed.append(Statement("Bilan de la semaine retiré, faute de temps."))
+        trimmed.append(
+            Statement(
+                Text(
+                    "Bilan de la semaine retiré, faute de temps.",
+                    "Weekly review left out, for lack of time.",
+                )
+            )
+        )
     if _minutes(posts, watch, review) > minutes and watch:
         watch = 0
-        trimmed.append(Statement("Lecture de la veille retirée, faute de temps."))
+        trimmed.append(
+            Statement(
+                Text(
+                    "Lecture de la veille retirée, faute de temps.",
+                    "Watch digest left out, for lack of time.",
+                )
+            )
+        )
     for network in reversed(list(posts)):
         if _minutes(posts, watch, review) <= minutes:
             break
@@ -172,10 +203,20 @@ def _fit(plan: Plan, minutes: int) -> _Fitted:
         left = posts[network]
         trimmed.append(
             Statement(
-                f"{label} : en pause cette semaine, pour tenir dans votre temps."
+                msg(
+                    "{n} : en pause cette semaine, pour tenir dans votre temps.",
+                    "{n}: paused this week, to fit in your time.",
+                    n=label,
+                )
                 if left == 0
-                else f"{label} : {left} {plural(left, 'publication', 'publications')} cette "
-                f"semaine au lieu de {planned}, pour tenir dans votre temps."
+                else msg(
+                    "{n} : {posts} cette semaine au lieu de {planned}, pour tenir dans votre "
+                    "temps.",
+                    "{n}: {posts} this week instead of {planned}, to fit in your time.",
+                    n=label,
+                    posts=counted(left, ("publication", "publications"), ("post", "posts")),
+                    planned=str(planned),
+                )
             )
         )
     kept = {n: k for n, k in posts.items() if k > 0}
@@ -243,7 +284,7 @@ def _publish_tasks(
             occurrence=occurrence,
             occurrences=totals[category],
         )
-        gain = PUBLISH_GAINS[objective] if objective else "Vous restez présent."
+        gain = PUBLISH_GAINS[objective] if objective else STAY_PRESENT
         tasks.append(
             RoutineTask(
                 id=f"{week}-publish-{index}",
@@ -251,8 +292,12 @@ def _publish_tasks(
                 weekday=day,
                 at=at,
                 minutes=MINUTES_PER_POST[network],
-                title=f"Publication {NETWORK_LABELS[network]} : "
-                f"{CONTENT_CATEGORY_LABELS[category].lower()}",
+                title=msg(
+                    "Publication {n} : {category}",
+                    "{n} post: {category}",
+                    n=NETWORK_LABELS[network],
+                    category=CATEGORY_LABELS[category].lower(),
+                ),
                 gain=Statement(gain),
                 network=network,
                 category=category,
@@ -279,8 +324,12 @@ def _inbox_tasks(plan: Plan, minutes: int, week: int) -> list[RoutineTask]:
             weekday=day,
             at=INBOX_TIME,
             minutes=base + (1 if i < extra else 0),
-            title="Répondre aux messages et commentaires",
-            gain=Statement("Aucun client sans réponse. " + reason.text, reason.figures),
+            title=Text("Répondre aux messages et commentaires", "Answer messages and comments"),
+            gain=Statement(
+                Text("Aucun client sans réponse. ", "No customer left without an answer. ")
+                + reason.text,
+                reason.figures,
+            ),
         )
         for i, day in enumerate(days)
     ]
@@ -311,10 +360,16 @@ def build_routine(
                 weekday=WATCH_SLOT[0],
                 at=WATCH_SLOT[1],
                 minutes=fitted.watch,
-                title="Lire le résumé de veille de la semaine",
+                title=Text(
+                    "Lire le résumé de veille de la semaine", "Read the week’s watch digest"
+                ),
                 gain=Statement(
-                    "Vous savez ce que font vos concurrents et votre secteur sans y passer vos "
-                    "soirées, avec des idées de publications en prime."
+                    Text(
+                        "Vous savez ce que font vos concurrents et votre secteur sans y passer "
+                        "vos soirées, avec des idées de publications en prime.",
+                        "You know what your competitors and your industry are doing without "
+                        "spending your evenings on it, with post ideas as a bonus.",
+                    )
                 ),
             )
         )
@@ -326,10 +381,13 @@ def build_routine(
                 weekday=REVIEW_SLOT[0],
                 at=REVIEW_SLOT[1],
                 minutes=fitted.review,
-                title="Faire le bilan de la semaine",
+                title=Text("Faire le bilan de la semaine", "Review the week"),
                 gain=Statement(
-                    "Vous voyez ce qui a marché, votre score d’alignement, et ajustez la semaine "
-                    "suivante."
+                    Text(
+                        "Vous voyez ce qui a marché, votre score d’alignement, et ajustez la "
+                        "semaine suivante.",
+                        "You see what worked and your alignment score, and adjust the next week.",
+                    )
                 ),
             )
         )

@@ -26,7 +26,7 @@ from parvis.strategy.engine.choices import (
     Website,
 )
 from parvis.strategy.engine.profile import CompanyProfile
-from parvis.strategy.engine.typography import french, per_week
+from parvis.strategy.engine.text import Text, msg, per_week
 
 
 class Axis(StrEnum):
@@ -38,13 +38,13 @@ class Axis(StrEnum):
     MEASUREMENT = "measurement"
 
 
-AXIS_LABELS: dict[Axis, str] = {
-    Axis.PRESENCE: "Présence",
-    Axis.REGULARITY: "Régularité",
-    Axis.DIALOGUE: "Dialogue",
-    Axis.STRATEGY: "Stratégie",
-    Axis.MEANS: "Moyens",
-    Axis.MEASUREMENT: "Mesure",
+AXIS_LABELS: dict[Axis, Text] = {
+    Axis.PRESENCE: Text("Présence", "Presence"),
+    Axis.REGULARITY: Text("Régularité", "Regularity"),
+    Axis.DIALOGUE: Text("Dialogue", "Dialogue"),
+    Axis.STRATEGY: Text("Stratégie", "Strategy"),
+    Axis.MEANS: Text("Moyens", "Means"),
+    Axis.MEASUREMENT: Text("Mesure", "Measurement"),
 }
 
 WEBSITE_POINTS: dict[Website, int] = {
@@ -108,12 +108,9 @@ MEASUREMENT_POINTS: dict[Measurement, int] = {
 class Driver:
     """One input and the points it earned on its axis (out of ``max_points``)."""
 
-    text: str
+    text: Text
     points: int
     max_points: int
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "text", french(self.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +120,7 @@ class AxisScore:
     drivers: tuple[Driver, ...]
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return AXIS_LABELS[self.axis]
 
 
@@ -144,7 +141,7 @@ def _axis(axis: Axis, drivers: list[Driver]) -> AxisScore:
     return AxisScore(axis=axis, score=sum(d.points for d in drivers), drivers=tuple(drivers))
 
 
-def _yes(condition: bool, text_yes: str, text_no: str, points: int) -> Driver:
+def _yes(condition: bool, text_yes: Text, text_no: Text, points: int) -> Driver:
     return Driver(text_yes if condition else text_no, points if condition else 0, points)
 
 
@@ -160,20 +157,26 @@ def score_presence(profile: CompanyProfile) -> AxisScore:
             ),
             _yes(
                 bool(profile.accounts),
-                "Au moins un compte sur un réseau",
-                "Aucun compte sur les réseaux",
+                Text("Au moins un compte sur un réseau", "At least one account on a network"),
+                Text("Aucun compte sur les réseaux", "No account on social networks"),
                 ANY_ACCOUNT_POINTS,
             ),
             _yes(
                 alive >= 1,
-                "Au moins un compte actif ces trois derniers mois",
-                "Aucun compte actif ces trois derniers mois",
+                Text(
+                    "Au moins un compte actif ces trois derniers mois",
+                    "At least one account active in the last three months",
+                ),
+                Text(
+                    "Aucun compte actif ces trois derniers mois",
+                    "No account active in the last three months",
+                ),
                 ALIVE_ACCOUNT_POINTS,
             ),
             _yes(
                 alive >= 2,
-                "Au moins deux comptes actifs",
-                "Moins de deux comptes actifs",
+                Text("Au moins deux comptes actifs", "At least two active accounts"),
+                Text("Moins de deux comptes actifs", "Fewer than two active accounts"),
                 SECOND_ALIVE_ACCOUNT_POINTS,
             ),
         ],
@@ -190,14 +193,18 @@ def score_regularity(profile: CompanyProfile) -> AxisScore:
         Axis.REGULARITY,
         [
             Driver(
-                f"Rythme du compte le plus actif : {ACCOUNT_ACTIVITY_LABELS[best].lower()}",
+                msg(
+                    "Rythme du compte le plus actif : {rhythm}",
+                    "Rhythm of the most active account: {rhythm}",
+                    rhythm=ACCOUNT_ACTIVITY_LABELS[best].lower(),
+                ),
                 CADENCE_POINTS[best],
                 max(CADENCE_POINTS.values()),
             ),
             _yes(
                 profile.calendar,
-                "Publications planifiées à l’avance",
-                "Pas de calendrier de publication",
+                Text("Publications planifiées à l’avance", "Posts planned ahead"),
+                Text("Pas de calendrier de publication", "No publishing calendar"),
                 CALENDAR_POINTS,
             ),
         ],
@@ -206,10 +213,12 @@ def score_regularity(profile: CompanyProfile) -> AxisScore:
 
 def score_dialogue(profile: CompanyProfile) -> AxisScore:
     habit_texts = {
-        ReplyHabit.ALWAYS: "Vous répondez à chaque message",
-        ReplyHabit.SOMETIMES: "Vous répondez parfois",
-        ReplyHabit.NEVER: "Vous ne répondez pas aux messages",
-        ReplyHabit.NO_MESSAGES: "Vous ne recevez pas encore de messages",
+        ReplyHabit.ALWAYS: Text("Vous répondez à chaque message", "You answer every message"),
+        ReplyHabit.SOMETIMES: Text("Vous répondez parfois", "You answer sometimes"),
+        ReplyHabit.NEVER: Text("Vous ne répondez pas aux messages", "You do not answer messages"),
+        ReplyHabit.NO_MESSAGES: Text(
+            "Vous ne recevez pas encore de messages", "You do not receive messages yet"
+        ),
     }
     drivers = [
         Driver(
@@ -221,9 +230,13 @@ def score_dialogue(profile: CompanyProfile) -> AxisScore:
     delay = profile.response_delay
     drivers.append(
         Driver(
-            f"Délai de réponse habituel : {RESPONSE_DELAY_LABELS[delay].lower()}"
+            msg(
+                "Délai de réponse habituel : {delay}",
+                "Usual response time: {delay}",
+                delay=RESPONSE_DELAY_LABELS[delay].lower(),
+            )
             if delay
-            else "Pas de délai de réponse à mesurer",
+            else Text("Pas de délai de réponse à mesurer", "No response time to measure"),
             DELAY_POINTS[delay] if delay else 0,
             max(DELAY_POINTS.values()),
         )
@@ -237,26 +250,29 @@ def score_strategy(profile: CompanyProfile) -> AxisScore:
         [
             _yes(
                 bool(profile.objectives),
-                "Objectifs choisis",
-                "Aucun objectif choisi",
+                Text("Objectifs choisis", "Objectives chosen"),
+                Text("Aucun objectif choisi", "No objective chosen"),
                 OBJECTIVES_CHOSEN_POINTS,
             ),
             _yes(
                 profile.written_objectives,
-                "Objectifs écrits et chiffrés",
-                "Objectifs non écrits",
+                Text("Objectifs écrits et chiffrés", "Objectives written down, with figures"),
+                Text("Objectifs non écrits", "Objectives not written down"),
                 WRITTEN_OBJECTIVES_POINTS,
             ),
             _yes(
                 profile.editorial_line,
-                "Ligne éditoriale définie",
-                "Pas de ligne éditoriale",
+                Text("Ligne éditoriale définie", "Editorial line defined"),
+                Text("Pas de ligne éditoriale", "No editorial line"),
                 EDITORIAL_LINE_POINTS,
             ),
             _yes(
                 profile.leader_active,
-                "Dirigeant personnellement actif",
-                "Dirigeant peu présent sur les réseaux",
+                Text("Dirigeant personnellement actif", "Business leader personally active"),
+                Text(
+                    "Dirigeant peu présent sur les réseaux",
+                    "Business leader rarely on social networks",
+                ),
                 LEADER_ACTIVE_POINTS,
             ),
         ],
@@ -269,19 +285,27 @@ def score_means(profile: CompanyProfile) -> AxisScore:
         Axis.MEANS,
         [
             Driver(
-                f"Temps disponible : {per_week(profile.minutes_per_week)}",
+                msg(
+                    "Temps disponible : {time}",
+                    "Time available: {time}",
+                    time=per_week(profile.minutes_per_week),
+                ),
                 round(TIME_POINTS * minutes / FULL_TIME_MINUTES),
                 TIME_POINTS,
             ),
             Driver(
-                f"Budget annuel, temps compris : {BUDGET_LABELS[profile.budget].lower()}",
+                msg(
+                    "Budget annuel, temps compris : {budget}",
+                    "Yearly budget, time included: {budget}",
+                    budget=BUDGET_LABELS[profile.budget].lower(),
+                ),
                 BUDGET_POINTS[profile.budget],
                 max(BUDGET_POINTS.values()),
             ),
             _yes(
                 profile.trained,
-                "Au moins une personne formée",
-                "Personne n’est formé",
+                Text("Au moins une personne formée", "At least one person trained"),
+                Text("Personne n’est formé", "Nobody is trained"),
                 TRAINED_POINTS,
             ),
         ],

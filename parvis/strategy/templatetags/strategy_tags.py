@@ -1,4 +1,5 @@
-"""Template helpers for the strategy pages: labels of shared words, sources of a statement."""
+"""Template helpers for the strategy pages: texts in the reader's language, labels of shared
+words, sources of a statement."""
 
 from __future__ import annotations
 
@@ -6,16 +7,17 @@ from typing import Any
 
 from django import template
 
-from parvis.core.vocabulary import (
-    CONTENT_CATEGORY_LABELS,
-    NETWORK_LABELS,
-    OBJECTIVE_LABELS,
-    ContentCategory,
-    Network,
-    Objective,
-)
+from parvis.core.vocabulary import NETWORK_LABELS, ContentCategory, Network, Objective
+from parvis.strategy.engine.labels import CATEGORY_LABELS, OBJECTIVE_TEXTS
+from parvis.strategy.texts import local
 
 register = template.Library()
+
+
+@register.filter
+def tr(value: Any) -> str:
+    """An engine text (stored ``{"fr": …, "en": …}``) in the reader's language."""
+    return local(value)
 
 
 @register.filter
@@ -24,7 +26,7 @@ def sources(statement: Any) -> list[dict[str, str]]:
     seen: dict[str, dict[str, str]] = {}
     if isinstance(statement, dict):
         for figure in statement.get("figures") or []:
-            label = str(figure.get("source_label", ""))
+            label = local(figure.get("source_label"))
             if label and label not in seen:
                 seen[label] = {"label": label, "url": str(figure.get("url", ""))}
     return list(seen.values())
@@ -33,7 +35,7 @@ def sources(statement: Any) -> list[dict[str, str]]:
 @register.filter
 def category_label(value: str) -> str:
     try:
-        return CONTENT_CATEGORY_LABELS[ContentCategory(value)]
+        return local(CATEGORY_LABELS[ContentCategory(value)])
     except ValueError:
         return value
 
@@ -49,7 +51,7 @@ def network_label(value: str) -> str:
 @register.filter
 def objective_label(value: str) -> str:
     try:
-        return OBJECTIVE_LABELS[Objective(value)]
+        return local(OBJECTIVE_TEXTS[Objective(value)])
     except ValueError:
         return value
 

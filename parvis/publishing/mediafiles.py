@@ -1,9 +1,16 @@
-"""Uploaded pictures and videos: recognise, measure, refuse clearly, and make a lighter copy.
+"""Uploaded pictures and videos: recognise, measure and refuse clearly.
 
-Images are opened with Pillow (type from the content, never from the file name). Videos are
-MP4/QuickTime only: their duration and size are read from the ``mvhd`` and ``tkhd`` boxes of the
-file itself, so no ffmpeg is needed; another video container is refused with a message.
+The original is kept as uploaded; each network later gets its own copy when the original does
+not fit its limits (:mod:`parvis.publishing.renditions`). Images are opened with Pillow (type
+from the content, never from the file name) and measured upright (EXIF orientation applied), as
+the networks show them. Videos are MP4/QuickTime only: their duration and size are read from the
+``mvhd`` and ``tkhd`` boxes of the file itself, so no ffmpeg is needed; another video container
+is refused with a message.
 Messages are translated (``gettext``) because they are shown at the moment of the upload.
+
+One change is made to what is kept: the GPS position a phone writes into a picture's EXIF is
+removed at upload (:func:`without_location`). Some networks strip it themselves, others
+(Bluesky's PDS) publish the file as sent; a workshop photo must not tell where its author lives.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 MB = 1024 * 1024
 IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
@@ -23,9 +30,12 @@ MIN_IMAGE_SIDE = 200
 MAX_IMAGE_SIDE = 12_000
 MAX_VIDEO_BYTES = 512 * MB
 MAX_VIDEO_SECONDS = 60 * 60
-# A copy every network accepts (Bluesky's 2,000,000 bytes is the strictest image limit).
-RENDITION_MAX_BYTES = 1_900_000
-RENDITION_LONG_SIDE = 2048
+# EXIF orientations that turn the picture a quarter: the upright picture swaps width and height.
+QUARTER_TURNS = {5, 6, 7, 8}
+EXIF_ORIENTATION = 0x0112
+EXIF_GPS_IFD = 0x8825
+# Formats whose EXIF Pillow writes back; GIF carries none.
+_EXIF_FORMATS = {"JPEG", "PNG", "WEBP"}
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE  # refuse decompression bombs
 
 
@@ -40,8 +50,6 @@ class Measured:
     width: int | None = None
     height: int | None = None
     duration: float | None = None
-    rendition: bytes | None = None  # a lighter JPEG to store instead of the original
-    rendition_note: str = ""
 
 
 def _mb(size: int) -> str:
@@ -68,6 +76,10 @@ def _measure_image(handle: BinaryIO, size: int) -> Measured:
             kind = probe.format or ""
             width, height = probe.size
             probe.verify()
+        handle.seek(0)
+        with Image.open(handle) as probe:  # verify() leaves the image unusable: open again
+            if probe.getexif().get(EXIF_ORIENTATION) in QUARTER_TURNS:
+                width, height = height, width
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise MediaRejected(
             _(
@@ -91,46 +103,7 @@ def _measure_image(handle: BinaryIO, size: int) -> Measured:
             _("This image is %(w)s×%(h)s px, %(max)s px at most: reduce it first.")
             % {"w": width, "h": height, "max": MAX_IMAGE_SIDE}
         )
-    measured = Measured(mime=mime, size=size, width=width, height=height)
-    too_heavy = size > RENDITION_MAX_BYTES or max(width, height) > RENDITION_LONG_SIDE
-    if mime == "image/gif" or not too_heavy:
-        return measured
-    handle.seek(0)
-    data, rw, rh = make_rendition(handle)
-    return Measured(
-        mime="image/jpeg",
-        size=len(data),
-        width=rw,
-        height=rh,
-        rendition=data,
-        rendition_note=_(
-            "Parvis made a lighter copy (%(w)s×%(h)s px JPEG, %(size)s MB) that every network "
-            "accepts."
-        )
-        % {"w": rw, "h": rh, "size": _mb(len(data))},
-    )
-
-
-def make_rendition(
-    handle: BinaryIO, *, long_side: int = RENDITION_LONG_SIDE, max_bytes: int = RENDITION_MAX_BYTES
-) -> tuple[bytes, int, int]:
-    """A JPEG no larger than ``long_side`` px and ``max_bytes``, upright (EXIF orientation
-    applied) and without metadata (no GPS position leaves with the picture)."""
-    with Image.open(handle) as original:
-        picture = ImageOps.exif_transpose(original) or original
-        picture = picture.convert("RGB")
-        picture.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
-    quality = 88
-    while True:
-        out = io.BytesIO()
-        picture.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
-        if out.tell() <= max_bytes or quality <= 40:
-            if out.tell() > max_bytes:  # still too heavy: smaller, then try again
-                picture.thumbnail((picture.width * 3 // 4, picture.height * 3 // 4))
-                quality = 80
-                continue
-            return out.getvalue(), picture.width, picture.height
-        quality -= 8
+    return Measured(mime=mime, size=size, width=width, height=height)
 
 
 # --- MP4 / QuickTime ------------------------------------------------------------------------
@@ -219,3 +192,34 @@ def _measure_video(handle: BinaryIO, size: int) -> Measured:
             % {"minutes": int(duration // 60)}
         )
     return Measured(mime=mime, size=size, width=width, height=height, duration=duration)
+
+
+def without_location(handle: BinaryIO) -> bytes | None:
+    """The picture without its EXIF GPS position, or None when it has none (keep the file).
+
+    JPEG is saved again with ``quality="keep"`` (its own quantisation tables and subsampling:
+    no visible change); the rest of the EXIF (orientation, camera, date) and the colour profile
+    are kept.
+    """
+    handle.seek(0)
+    try:
+        with Image.open(handle) as picture:
+            if picture.format not in _EXIF_FORMATS:
+                return None
+            exif = picture.getexif()
+            if EXIF_GPS_IFD not in exif:
+                return None
+            del exif[EXIF_GPS_IFD]
+            options: dict[str, object] = {"exif": exif.tobytes()}
+            if picture.info.get("icc_profile"):
+                options["icc_profile"] = picture.info["icc_profile"]
+            if picture.format == "JPEG":
+                options["quality"] = "keep"
+            elif picture.format == "WEBP":
+                options["lossless"] = bool(picture.info.get("lossless"))
+                options["quality"] = 95
+            out = io.BytesIO()
+            picture.save(out, format=picture.format, **options)
+    finally:
+        handle.seek(0)
+    return out.getvalue()
