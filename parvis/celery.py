@@ -42,6 +42,8 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "publishing-dispatch": {"task": "publishing.dispatch_due", "schedule": 5.0},
     "publishing-watchdog": {"task": "publishing.watchdog", "schedule": 30.0},
     "publishing-evergreen": {"task": "publishing.recycle_evergreen", "schedule": 3600.0},
+    # Publishing: the engagement of recent posts, which « best time » learns from.
+    "publishing-engagement": {"task": "publishing.collect_engagement", "schedule": 3600.0},
     # Inbox: read every connected account, start backfills, process webhook deliveries.
     "inbox-poll": {"task": "inbox.poll_all", "schedule": float(settings.INBOX_POLL_INTERVAL_S)},
     # Inbox: each member's digest of what waits for them, once a day in their organisation's

@@ -49,3 +49,28 @@ def watchdog_task() -> None:
 @app.task(name="publishing.recycle_evergreen", ignore_result=True, time_limit=300)
 def recycle_evergreen_task() -> None:
     evergreen_recycle()
+
+
+@app.task(name="publishing.collect_engagement", ignore_result=True, time_limit=60, expires=3000)
+def collect_engagement_task() -> None:
+    """Hourly: one task per account whose posts of the last 30 days have counters to read."""
+    from parvis.publishing.metrics import accounts_with_recent_posts
+
+    for account_id in accounts_with_recent_posts():
+        collect_account_engagement_task.delay(account_id)
+
+
+@app.task(
+    name="publishing.collect_account_engagement",
+    ignore_result=True,
+    time_limit=240,
+    soft_time_limit=200,
+    expires=3000,
+)
+def collect_account_engagement_task(account_id: int) -> None:
+    from parvis.networks.models import SocialAccount
+    from parvis.publishing.metrics import engagement_collect
+
+    account = SocialAccount.objects.filter(pk=account_id).first()
+    if account is not None:
+        engagement_collect(account=account)
