@@ -51,7 +51,7 @@ def _options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1.0, help="publish HTTP timeout, s")
     parser.add_argument("--lease", type=int, default=5, help="claim lease, s")
     parser.add_argument(
-        "--poll", type=float, default=0.5, help="dispatcher idle poll, s (production default)"
+        "--poll", type=float, default=0.2, help="dispatcher idle poll, s (production default)"
     )
     parser.add_argument("--rate-limit-reset", type=float, default=1.0, help="429 reset, s")
     parser.add_argument("--drain", type=float, default=120.0, help="max wait after the window")

@@ -330,7 +330,7 @@ PUBLISHING = {
     "MAX_HOLD_S": env_int("PARVIS_PUBLISH_MAX_HOLD_S", default=3600),
     # `parvis dispatcher`: publishing threads per process, and its idle poll of the database.
     "DISPATCH_THREADS": env_int("PARVIS_DISPATCH_THREADS", default=8),
-    "DISPATCH_POLL_S": float(env_str("PARVIS_DISPATCH_POLL_S", "0.5")),
+    "DISPATCH_POLL_S": float(env_str("PARVIS_DISPATCH_POLL_S", "0.2")),
     "BATCH": 50,
     "WATCHDOG_AFTER_S": 120,
 }

@@ -9,12 +9,11 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from django.utils import timezone
 
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import claim_due, idle_pause
-from parvis.publishing.models import Post, PostTarget, new_idempotency_key
+from parvis.publishing.dispatcher import claim_due
+from parvis.publishing.models import Post, PostTarget
 from tests.conftest import Cast
 from tests.processes import ROOT, IsolatedInstance
 from tests.publishing.conftest import make_account
@@ -83,19 +82,3 @@ def test_rate_limited_and_disconnected_accounts_are_skipped(cast: Cast) -> None:
     _due_targets(cast, limited, 2)
     _due_targets(cast, gone, 2)
     assert claim_due(worker="a", limit=10, config=FAST)[1] == []
-
-
-def test_an_idle_dispatcher_wakes_when_the_next_target_falls_due(cast: Cast) -> None:
-    now = timezone.now()
-    assert idle_pause(0.5, now) == 0.5  # nothing planned: the plain poll
-    limited = make_account(cast.org, handle="limited")
-    [overdue] = _due_targets(cast, limited, 1)  # due already but its account must wait
-    assert idle_pause(0.5, now) == 0.5  # ... so it does not make the loop spin
-    soon = PostTarget.objects.get(pk=overdue)
-    soon.pk, soon.idempotency_key = None, new_idempotency_key()
-    soon.post = Post.objects.create(organisation=cast.org, body="bientôt", status="scheduled")
-    soon.next_attempt_at = soon.due_at = now + timedelta(milliseconds=120)
-    soon.save()
-    assert idle_pause(0.5, now) == pytest.approx(0.12, abs=1e-6)
-    PostTarget.objects.filter(pk=soon.pk).update(next_attempt_at=now + timedelta(hours=2))
-    assert idle_pause(0.5, now) == 0.5
