@@ -13,7 +13,6 @@ on the conversation.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -327,19 +326,19 @@ def _filters(access: OrgAccess, given: FiltersIn) -> InboxFilters | str:
         "intent": given.intent,
         "sentiment": given.sentiment,
         "assignee": given.assignee,
+        "label": "" if given.label is None else str(given.label),
         "over_goal": given.over_goal,
     }
     form = FilterForm(data, organisation=access.organisation)
+    if given.label is not None and "label" not in form.fields:  # the organisation has none
+        return "label: this organisation has no such label."
     if not form.is_valid():
         return "; ".join(
             f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
         )
     if given.assignee == "me" and access.user is None:
         return "assignee: an API key is not a member; use a member's id."
-    filters = form.filters()
-    if given.label is not None:
-        filters = replace(filters, label=given.label)
-    return filters
+    return form.filters()
 
 
 # --- reading ------------------------------------------------------------------------------------

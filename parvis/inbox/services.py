@@ -469,6 +469,24 @@ def _still_unconfirmed(
     return reply
 
 
+def _look_up_or_wait(
+    connector: Connector,
+    reply: Reply,
+    parent_id: str,
+    started: float,
+    started_at: datetime,
+) -> PublishResult | Reply | Lookup:
+    """The reply as found on the network, what the lookup could tell, or — when the lookup
+    itself failed — the reply left unconfirmed (looked up again later unless refused)."""
+    try:
+        return _look_up(connector, reply, parent_id)
+    except ConnectorError as exc:
+        log.info("inbox.reply_reconcile_failed", extra={"reply_id": reply.pk, "error": repr(exc)})
+        recheck = not exc.permanent  # a refused lookup will not work better later
+        account = reply.conversation.account
+        return _still_unconfirmed(reply, account, started, started_at, error=exc, recheck=recheck)
+
+
 def _after_timeout(
     connector: Connector,
     reply: Reply,
@@ -480,16 +498,11 @@ def _after_timeout(
     after :data:`UNCONFIRMED_RECHECK`, then send if still absent. Cannot tell: a person
     decides. The lookup failed: try the lookup again later (a person decides when it was
     refused for good, e.g. an expired token)."""
-    account = reply.conversation.account
-    try:
-        found = _look_up(connector, reply, parent_id)
-    except ConnectorError as exc:
-        log.info("inbox.reply_reconcile_failed", extra={"reply_id": reply.pk, "error": repr(exc)})
-        recheck = not exc.permanent  # a refused lookup will not work better later
-        return _still_unconfirmed(reply, account, started, started_at, error=exc, recheck=recheck)
-    if isinstance(found, PublishResult):
+    found = _look_up_or_wait(connector, reply, parent_id, started, started_at)
+    if not isinstance(found, Lookup):
         return found
     recheck = found is Lookup.ABSENT
+    account = reply.conversation.account
     return _still_unconfirmed(reply, account, started, started_at, error=None, recheck=recheck)
 
 
@@ -506,14 +519,8 @@ def _before_resend(
     When the network cannot tell, send only on a person's decision (or when the last attempt
     after that decision ended in a plain error): automatic retries never re-send blindly.
     """
-    account = reply.conversation.account
-    try:
-        found = _look_up(connector, reply, parent_id)
-    except ConnectorError as exc:
-        log.info("inbox.reply_reconcile_failed", extra={"reply_id": reply.pk, "error": repr(exc)})
-        recheck = not exc.permanent  # a refused lookup will not work better later
-        return _still_unconfirmed(reply, account, started, started_at, error=exc, recheck=recheck)
-    if isinstance(found, PublishResult):
+    found = _look_up_or_wait(connector, reply, parent_id, started, started_at)
+    if not isinstance(found, Lookup):
         return found
     if found is Lookup.CANNOT_TELL:
         decided = reply.next_attempt_at is None  # see reply_resend

@@ -119,6 +119,8 @@ def test_list_filters_like_the_inbox_page(cast: Cast, account: SocialAccount) ->
     assert handles(over_goal="true") == {"anne"}
     assert handles(q="livraison") == {"anne"}
     assert handles(label=label.pk) == {"david"}
+    foreign = Label.objects.create(organisation=cast.other_org, name="vip")
+    assert api.get(url, {"label": foreign.pk}).status_code == 400  # not ours: refused
     # Priority order puts the complaint waiting past the goal first, as the page does.
     assert _handles(api.get(url))[0] == "anne"
     newest = _handles(api.get(url, {"order": "newest", "status": "all"}))
