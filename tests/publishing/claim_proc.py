@@ -95,5 +95,28 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def run_in(instance: object, *args: str) -> str:
+    """Run this module's command ``args`` inside ``instance`` (a ``tests.processes``
+    IsolatedInstance) and return what it printed."""
+    import subprocess
+
+    from tests.processes import ROOT
+
+    return subprocess.run(
+        [sys.executable, "-m", "tests.publishing.claim_proc", *args],
+        env=instance.env,  # type: ignore[attr-defined]
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def target_statuses(instance: object) -> list[list[object]]:
+    """Every target's [status, remote URL, attempts] in ``instance``."""
+    rows: list[list[object]] = json.loads(run_in(instance, "status"))
+    return rows
+
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -4,9 +4,6 @@ steps aside while a dispatcher is alive."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,37 +12,23 @@ from django.utils import timezone
 
 from parvis.core.models import Heartbeat
 from tests.peers.x_fake import XFake
-from tests.processes import ROOT, isolated_instance
+from tests.processes import isolated_instance
+from tests.publishing.claim_proc import run_in, target_statuses
 
 
 def test_dispatcher_publishes_a_scheduled_post_once(tmp_path: Path, x_fake: XFake) -> None:
     text = "Publié par le dispatcher, à la minute"
     token = x_fake.issue_tokens()["access_token"]
     with isolated_instance(tmp_path, PARVIS_HEARTBEAT_INTERVAL="1") as instance:
-        helper = [sys.executable, "-m", "tests.publishing.claim_proc"]
-        subprocess.run(
-            [*helper, "seed-x", x_fake.url, token, x_fake.me, text],
-            env=instance.env,
-            cwd=ROOT,
-            check=True,
-        )
+        run_in(instance, "seed-x", x_fake.url, token, x_fake.me, text)
         # Two dispatchers compete for the same post: it still goes out once.
         first = instance.start("dispatcher-1", "dispatcher")
         instance.start("dispatcher-2", "dispatcher")
 
-        def status() -> list[list[object]]:
-            out = subprocess.run(
-                [*helper, "status"],
-                env=instance.env,
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            return json.loads(out)  # type: ignore[no-any-return]
-
         instance.wait_until(
-            lambda: status()[0][0] == "published", timeout=120, what="the post to be published"
+            lambda: target_statuses(instance)[0][0] == "published",
+            timeout=120,
+            what="the post to be published",
         )
         doctor = instance.parvis("doctor", check=False)
         instance.stop("dispatcher-1")
