@@ -103,7 +103,17 @@ class Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         if split.path == "/_stats":
             with self.state.lock:
-                self._send(200, {"counts": self.state.counts, "faults": self.state.faults})
+                doubled = {t for t, n in self.state.counts.items() if n > 1}
+                stored = {
+                    text: [
+                        at for user in self.state.posts.values() for at, _, t in user if t == text
+                    ]
+                    for text in doubled
+                }
+                self._send(
+                    200,
+                    {"counts": self.state.counts, "faults": self.state.faults, "stored": stored},
+                )
             return
         time.sleep(self.state.latency)
         user = self._user()

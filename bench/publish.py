@@ -241,36 +241,73 @@ class Run:
 
     def measure(self, started: float) -> dict[str, Any]:
         import httpx
+        from django.db.models import Count
 
         from parvis.publishing.models import PostTarget, PublishAttempt
 
-        counts: dict[str, int] = httpx.get(f"{self.peer_url}/_stats", timeout=30).json()["counts"]
-        faults = httpx.get(f"{self.peer_url}/_stats", timeout=30).json()["faults"]
+        stats = httpx.get(f"{self.peer_url}/_stats", timeout=30).json()
+        counts: dict[str, int] = stats["counts"]
+        faults, stored = stats["faults"], stats["stored"]
+
         rows = list(
-            PostTarget.objects.values_list("status", "due_at", "published_at", "post__body")
+            PostTarget.objects.annotate(tries=Count("attempts_log")).values_list(
+                "status", "due_at", "published_at", "post__body", "tries"
+            )
         )
-        lags = sorted(
-            (published - due).total_seconds()
-            for status, due, published, _ in rows
+        published_rows = [
+            ((published - due).total_seconds(), attempts)
+            for status, due, published, _, attempts in rows
             if status == PostTarget.Status.PUBLISHED and published is not None and due is not None
-        )
+        ]
+        lags = sorted(lag for lag, _ in published_rows)
+        # Where the tail comes from: posts that went out at their first try, and the others
+        # (a fault, a rate limit or a killed worker made them try again).
+        first_try = sorted(lag for lag, attempts in published_rows if attempts <= 1)
+        retried = sorted(lag for lag, attempts in published_rows if attempts > 1)
         final = {PostTarget.Status.PUBLISHED, PostTarget.Status.FAILED, PostTarget.Status.HELD}
         # Lost: Parvis considers it done (or given up) and the peer never got it. Posts still
         # waiting when the drain time ran out are "unfinished": late, not lost.
-        lost = sum(1 for status, *_, body in rows if status in final and counts.get(body, 0) == 0)
+        lost = sum(
+            1 for status, _, _, body, _ in rows if status in final and counts.get(body, 0) == 0
+        )
         unfinished = sum(1 for status, *_ in rows if status not in final)
         duplicated = sum(max(0, n - 1) for n in counts.values())
-        first_due = min(due for _, due, _, _ in rows if due is not None)
-        last_done = max((p for _, _, p, _ in rows if p is not None), default=first_due)
+        first_due = min(due for _, due, *_ in rows if due is not None)
+        last_done = max((p for _, _, p, *_ in rows if p is not None), default=first_due)
         span = max(1e-6, (last_done - first_due).total_seconds())
+        # What happened to each doubled post, attempt by attempt (seconds after its due time).
+        doubled = [body for body, n in counts.items() if n > 1]
+        row_due = {body: due for _, due, _, body, _ in rows if body in stored}
+        doubled_detail = [
+            {
+                "copies": counts[body],
+                "stored_s_after_due": [
+                    round(at - row_due[body].timestamp(), 3) for at in stored.get(body, [])
+                ],
+                "attempts": [
+                    [
+                        a.worker,
+                        a.outcome,
+                        _after(a.started_at, a.target.due_at),
+                        a.duration_ms,
+                        a.http_status,
+                        a.error[:120],
+                    ]
+                    for a in PublishAttempt.objects.filter(target__post__body=body)
+                    .select_related("target")
+                    .order_by("started_at")
+                ],
+            }
+            for body in doubled[:10]
+        ]
         by_status: dict[str, int] = {}
         for status, *_ in rows:
             by_status[status] = by_status.get(status, 0) + 1
 
-        def pct(q: float) -> float | None:
-            if not lags:
+        def pct(q: float, values: list[float] = lags) -> float | None:
+            if not values:
                 return None
-            return round(lags[min(len(lags) - 1, int(q * len(lags)))], 3)
+            return round(values[min(len(values) - 1, int(q * len(values)))], 3)
 
         return {
             "mode": self.o.mode,
@@ -286,6 +323,11 @@ class Run:
             "lag_p95_s": pct(0.95),
             "lag_p99_s": pct(0.99),
             "lag_max_s": round(lags[-1], 3) if lags else None,
+            "first_try": len(first_try),
+            "first_try_lag_p99_s": pct(0.99, first_try),
+            "retried": len(retried),
+            "retried_lag_p50_s": pct(0.50, retried),
+            "retried_lag_p99_s": pct(0.99, retried),
             "lost": lost,
             "duplicated": duplicated,
             "unfinished": unfinished,
@@ -293,8 +335,13 @@ class Run:
             "targets_by_status": by_status,
             "attempts": PublishAttempt.objects.count(),
             "faults_injected": faults,
+            "duplicated_detail": doubled_detail,
             "wall_s": round(time.time() - started, 1),
         }
+
+
+def _after(moment: Any, due: Any) -> float | None:
+    return round((moment - due).total_seconds(), 3) if moment and due else None
 
 
 def main(argv: list[str]) -> int:

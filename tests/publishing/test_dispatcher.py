@@ -15,6 +15,7 @@ from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing.dispatcher import claim_due, dispatch_batch, publish_target, release_held
 from parvis.publishing.models import Notification, Post, PostTarget, PublishAttempt
+from parvis.publishing.services import target_draft
 from tests.conftest import Cast
 from tests.peers.faultproxy import Fault
 from tests.publishing.conftest import Peer
@@ -157,15 +158,28 @@ def test_a_killed_workers_claim_expires_and_is_reconciled(alice: Actor, peer: Pe
     target = PostTarget.objects.get(post=post)
     assert ids == [target.pk]
     PostTarget.objects.filter(pk=target.pk).update(sent_since=timezone.now())
-    peer.account.connector().publish(
-        __import__("parvis.publishing.services", fromlist=["x"]).target_draft(target)
-    )
+    peer.account.connector().publish(target_draft(target))
     assert claim_due(worker="B", limit=10, config=FAST)[1] == []  # lease still held by A
     PostTarget.objects.filter(pk=target.pk).update(claimed_until=timezone.now())
     assert dispatch_batch(worker="B", config=FAST) == {"reconciled": 1}
     assert publish_target(target.pk, token, worker="A", config=FAST) == "lost_claim"
     assert _on_peer(peer, "Le travailleur est mort") == 1
     assert PublishAttempt.objects.filter(target=target).count() == 1
+
+
+def test_a_target_claimed_ahead_waits_for_its_minute(alice: Actor, peer: Peer) -> None:
+    """A polling dispatcher takes what falls due before its next poll, and sends it on time."""
+    post = due_post(alice, peer.account, "Pile à l’heure")
+    due = timezone.now() + timedelta(seconds=0.4)
+    post.targets.update(next_attempt_at=due, due_at=due)
+    assert claim_due(worker="A", limit=10, config=FAST)[1] == []  # not due yet
+    token, ids = claim_due(worker="A", limit=10, config=FAST, ahead=timedelta(seconds=1))
+    assert len(ids) == 1
+    assert publish_target(ids[0], token, worker="A", config=FAST) == "published"
+    target = PostTarget.objects.get(post=post)
+    assert target.sent_since is not None and target.sent_since >= due
+    assert target.published_at is not None and target.published_at >= due
+    assert _on_peer(peer, "Pile à l’heure") == 1
 
 
 def test_demo_accounts_never_dispatch(alice: Actor, peer: Peer) -> None:

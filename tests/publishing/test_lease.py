@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import Config, LeaseKeeper, claim_due
+from parvis.publishing.dispatcher import Config, claim_due
+from parvis.publishing.leases import LeaseRenewer
 from parvis.publishing.models import PostTarget
 from tests.peers.faultproxy import Fault, FaultProxy
 from tests.peers.x_fake import XFake
@@ -70,14 +71,38 @@ def test_renewal_extends_only_our_own_live_claim(alice: Actor, account: SocialAc
     post = due_post(alice, account, "Bail")
     config = Config(**{**FAST.__dict__, "lease": timedelta(seconds=30)})
     token, [target_id] = claim_due(worker="A", limit=1, config=config)
-    keeper = LeaseKeeper(target_id, token, lease=config.lease, max_hold=config.max_hold)
+    renewer = LeaseRenewer(lease=config.lease, max_hold=config.max_hold, every=3600)
     later = timezone.now() + timedelta(minutes=10)
-    assert keeper.renew(now=later)
-    target = PostTarget.objects.get(post=post)
-    assert target.claimed_until == later + config.lease
-    # A claim now: the lease is still ours, nobody else can take the target.
-    assert claim_due(worker="B", limit=1, config=config, now=later)[1] == []
-    stranger = LeaseKeeper(target_id, "not-our-token", lease=config.lease, max_hold=config.max_hold)
-    assert not stranger.renew() and stranger.lost
-    PostTarget.objects.filter(pk=target_id).update(status=PostTarget.Status.PUBLISHED)
-    assert not keeper.renew() and keeper.lost  # finished: nothing left to keep alive
+    assert renewer.renew(now=later) == 0  # nothing held yet
+    with renewer.holding(target_id, token):
+        assert renewer.renew(now=later) == 1
+        target = PostTarget.objects.get(post=post)
+        assert target.claimed_until == later + config.lease
+        # A claim now: the lease is still ours, nobody else can take the target.
+        assert claim_due(worker="B", limit=1, config=config, now=later)[1] == []
+        PostTarget.objects.filter(pk=target_id).update(status=PostTarget.Status.PUBLISHED)
+        assert renewer.renew() == 0  # finished: nothing left to keep alive
+    assert renewer.held() == 0
+
+
+def test_renewal_never_revives_a_claim_taken_over(alice: Actor, account: SocialAccount) -> None:
+    due_post(alice, account, "Repris")
+    config = Config(**{**FAST.__dict__, "lease": timedelta(seconds=30)})
+    token, [target_id] = claim_due(worker="A", limit=1, config=config)
+    renewer = LeaseRenewer(lease=config.lease, max_hold=config.max_hold, every=3600)
+    expired = timezone.now() + timedelta(minutes=5)
+    with renewer.holding(target_id, token):
+        # A's lease ran out (a stall) and B took the target over with a token of its own.
+        _, taken = claim_due(worker="B", limit=1, config=config, now=expired)
+        assert taken == [target_id]
+        assert renewer.renew() == 0
+    assert PostTarget.objects.get(pk=target_id).claimed_by == "B"
+
+
+def test_a_call_held_beyond_max_hold_is_handed_over(alice: Actor, account: SocialAccount) -> None:
+    due_post(alice, account, "Bloqué")
+    config = Config(**{**FAST.__dict__, "lease": timedelta(seconds=30)})
+    token, [target_id] = claim_due(worker="A", limit=1, config=config)
+    renewer = LeaseRenewer(lease=config.lease, max_hold=timedelta(0), every=3600)
+    with renewer.holding(target_id, token):
+        assert renewer.renew() == 0  # held too long: the lease is left to run out
