@@ -24,6 +24,9 @@ def _fast_and_isolated(settings: object, tmp_path_factory: pytest.TempPathFactor
     from django.core.cache import cache
 
     cache.clear()
+    from parvis.strategy.services import alignment_requests_forget
+
+    alignment_requests_forget()  # grouped score requests are kept per process
 
 
 @dataclass

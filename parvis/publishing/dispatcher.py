@@ -500,7 +500,12 @@ def release_held(*, account: SocialAccount | None = None, now: datetime | None =
 def post_refresh_status(post_id: int) -> Post:
     """Derive the post's status from its targets (one transaction, post row locked)."""
     with transaction.atomic():
-        post: Post = Post.objects.select_for_update().get(pk=post_id)
+        # Only the columns the status needs: this runs after every publication.
+        post: Post = (
+            Post.objects.select_for_update()
+            .only("organisation_id", "status", "published_at", "recurrence")
+            .get(pk=post_id)
+        )
         states = set(post.targets.values_list("status", flat=True)) - {Status.CANCELLED}
         new = post.status
         if not states:
@@ -519,7 +524,7 @@ def post_refresh_status(post_id: int) -> Post:
             if new == Post.Status.PUBLISHED and post.recurrence:
                 from parvis.publishing.recurring import schedule_next_occurrence
 
-                schedule_next_occurrence(post)
+                schedule_next_occurrence(Post.objects.get(pk=post_id))
         return post
 
 

@@ -7,9 +7,11 @@ person does. The engine computes; these functions store what it computed.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -336,20 +338,50 @@ def alignment_recompute(
     return snapshot
 
 
-def alignment_request(*, organisation_id: int) -> None:
+# Requests from a burst of changes in one organisation (a dispatcher publishing dozens of its
+# posts a second) are grouped: the first one runs this much later, and those made before it
+# runs are not sent, since its computation counts them.
+ALIGNMENT_GROUP_S = 2.0
+_grouped_until: dict[int, float] = {}  # organisation id -> time.time() its request runs
+_grouped_lock = threading.Lock()
+
+
+def alignment_request(*, organisation_id: int, grouped: bool = False) -> None:
     """Recompute the alignment score in the background once the current transaction commits.
 
     Called when a plan is made, and by ``strategy.signals`` when a post goes live or a message
     gets its first answer, so that the score follows at once rather than at the next sweep.
-    The request carries the moment it was made: a burst of publications costs one computation
-    (``tasks.recompute_alignment_one`` skips requests an earlier run already covered).
+    The request carries the moment it runs: a computation made since then already counts
+    every change committed before it, so ``tasks.recompute_alignment_one`` drops it.
+    ``grouped`` requests (the signals') run ``ALIGNMENT_GROUP_S`` later and send nothing more
+    for that organisation until then: one message per burst instead of one per post.
     """
     from parvis.strategy.tasks import recompute_alignment_one
 
     def _send() -> None:
+        now = time.time()
+        runs_at = now
+        if grouped:
+            with _grouped_lock:
+                if _grouped_until.get(organisation_id, 0.0) > now:
+                    return  # a request that runs after this commit is on its way
+                runs_at = _grouped_until[organisation_id] = now + ALIGNMENT_GROUP_S
+        moment = datetime.fromtimestamp(runs_at, tz=UTC)
         try:
-            recompute_alignment_one.delay(organisation_id, timezone.now().isoformat())
+            arguments = (organisation_id, moment.isoformat())
+            if grouped:
+                recompute_alignment_one.apply_async(arguments, eta=moment)
+            else:
+                recompute_alignment_one.apply_async(arguments)
         except Exception:  # never fail what triggered it: the periodic sweep catches up
+            with _grouped_lock:
+                _grouped_until.pop(organisation_id, None)
             log.warning("strategy.alignment_request_failed", exc_info=True)
 
     transaction.on_commit(_send)
+
+
+def alignment_requests_forget() -> None:
+    """Forget the grouped requests on their way (tests start each case from nothing)."""
+    with _grouped_lock:
+        _grouped_until.clear()

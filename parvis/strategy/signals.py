@@ -4,7 +4,8 @@ The score measures published posts and first answers to messages. Waiting for th
 sweep (``PARVIS_ALIGNMENT_INTERVAL``, five minutes by default) would leave a leader who just
 published looking at the old score; these receivers ask for a recomputation of that
 organisation's score as soon as the change is committed (``services.alignment_request``,
-cheap and deduplicated). The sweep stays as the safety net.
+grouped: a burst of changes sends one request, which runs two seconds later and counts them
+all). The sweep stays as the safety net.
 
 They listen to the rows publishing and the inbox already save when that happens, so neither
 app calls the strategy: a post's status is derived from its targets and saved by the
@@ -33,7 +34,7 @@ def _saved(update_fields: Any, field: str) -> bool:
 
 def post_went_live(sender: type, instance: Any, update_fields: Any = None, **_: Any) -> None:
     if instance.status in LIVE_POST_STATUSES and _saved(update_fields, "status"):
-        services.alignment_request(organisation_id=instance.organisation_id)
+        services.alignment_request(organisation_id=instance.organisation_id, grouped=True)
 
 
 def conversation_answered(
@@ -44,7 +45,7 @@ def conversation_answered(
         and instance.first_response_at is not None
         and _saved(update_fields, "first_response_at")
     ):
-        services.alignment_request(organisation_id=instance.organisation_id)
+        services.alignment_request(organisation_id=instance.organisation_id, grouped=True)
 
 
 def connect() -> None:

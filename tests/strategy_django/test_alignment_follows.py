@@ -28,11 +28,11 @@ def requests_run(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[Any, ..
     """Alignment requests run in this process, as a worker would run them; their arguments."""
     calls: list[tuple[Any, ...]] = []
 
-    def delay(*args: Any) -> None:
+    def apply_async(args: tuple[Any, ...], **options: Any) -> None:
         calls.append(args)
         tasks.recompute_alignment_one(*args)
 
-    monkeypatch.setattr(tasks.recompute_alignment_one, "delay", delay)
+    monkeypatch.setattr(tasks.recompute_alignment_one, "apply_async", apply_async)
     yield calls
 
 
@@ -134,14 +134,20 @@ def test_a_burst_of_publications_costs_one_computation(
     django_capture_on_commit_callbacks: Capture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    queued: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(tasks.recompute_alignment_one, "delay", lambda *a: queued.append(a))
+    queued: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
+    monkeypatch.setattr(
+        tasks.recompute_alignment_one, "apply_async", lambda a, **o: queued.append((a, o))
+    )
     account = _account(cast)
     posts = [_going_live(cast, account, c) for c in ("expertise", "offer", "customer_story")]
     with django_capture_on_commit_callbacks(execute=True):
         for post in posts:
             _goes_live(post)
-    assert len(queued) == 3  # one request per post, queued behind each other
+    # One request for the burst, due a little later: the posts after the first one ride on it.
+    assert len(queued) == 1
+    ((args, options),) = queued
+    assert options["eta"] > timezone.now()
+    assert args[1] == options["eta"].isoformat()
 
     computed = []
     real = services.alignment_recompute
@@ -151,9 +157,12 @@ def test_a_burst_of_publications_costs_one_computation(
         return real(**kwargs)
 
     monkeypatch.setattr(services, "alignment_recompute", counting)
-    for args in queued:  # the worker takes them one after the other
-        tasks.recompute_alignment_one(*args)
-    assert len(computed) == 1  # the first one already counted the other two
+    # A request made before it by another process (the sweep, another dispatcher) is dropped
+    # once the grouped one has run: its computation counted everything.
+    earlier = (cast.org.pk, timezone.now().isoformat())
+    tasks.recompute_alignment_one(*args)  # the worker runs it at its time
+    tasks.recompute_alignment_one(*earlier)
+    assert len(computed) == 1
     latest = selectors.alignment_latest(cast.org)
     assert latest is not None
     assert latest.observed["posts_by_category"] == {
