@@ -6,6 +6,8 @@ the peer (or not at all, with the reason kept) and that every attempt was record
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.core import mail
@@ -13,7 +15,13 @@ from django.utils import timezone
 
 from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import claim_due, dispatch_batch, publish_target, release_held
+from parvis.publishing.dispatcher import (
+    _until_free,
+    claim_due,
+    dispatch_batch,
+    publish_target,
+    release_held,
+)
 from parvis.publishing.models import Notification, Post, PostTarget, PublishAttempt
 from parvis.publishing.services import target_draft
 from tests.conftest import Cast
@@ -187,3 +195,26 @@ def test_demo_accounts_never_dispatch(alice: Actor, peer: Peer) -> None:
     due_post(alice, peer.account, "Démo")
     assert dispatch_batch(config=FAST) == {}
     assert peer.proxy.seen == []
+
+
+def test_expired_leases_are_left_out_when_asked(alice: Actor, peer: Peer) -> None:
+    """A dispatcher looks for abandoned claims once a second, not at every claim."""
+    post = due_post(alice, peer.account, "Abandonné")
+    token, [target_id] = claim_due(worker="A", limit=1, config=FAST)
+    PostTarget.objects.filter(pk=target_id).update(claimed_until=timezone.now())
+    assert claim_due(worker="B", limit=1, config=FAST, abandoned=False)[1] == []
+    assert claim_due(worker="B", limit=1, config=FAST)[1] == [target_id]
+    assert PostTarget.objects.get(post=post).claimed_by == "B"
+
+
+def test_a_busy_dispatcher_waits_for_several_free_threads() -> None:
+    """Claims are batched: the loop waits until ``want`` threads are free, not just one."""
+    gates = [threading.Event() for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        running = {pool.submit(gate.wait, 30) for gate in gates}
+        gates[0].set()
+        gates[1].set()
+        still = _until_free(running, concurrency=4, want=2, timeout=30)
+        assert len(still) == 2
+        for gate in gates:
+            gate.set()
