@@ -143,36 +143,31 @@ def claim_due(
     waiting = eligible.filter(
         status__in=[Status.SCHEDULED, Status.UNCONFIRMED], next_attempt_at__lte=now + ahead
     ).order_by("next_attempt_at")
+    candidates = (expired, waiting) if abandoned else (waiting,)
     claim = {
         "status": Status.PUBLISHING,
         "claim_token": token,
         "claimed_by": worker[:200],
         "claimed_until": now + config.lease,
-        "attempts": F("attempts") + 1,
     }
-
-    def pick() -> list[int]:
-        picked: list[int] = []
-        for queryset in (expired, waiting) if abandoned else (waiting,):
-            if len(picked) < limit:
-                picked += list(queryset.values_list("pk", flat=True)[: limit - len(picked)])
-        return picked
-
-    def cas(ids: list[int]) -> int:
-        if not ids:
-            return 0
-        return PostTarget.objects.filter(pk__in=ids).filter(_due(now, ahead)).update(**claim)
-
+    ids: list[int] = []
     if connection.vendor == "postgresql":
-        ids: list[int] = []
-        for queryset in (expired, waiting) if abandoned else (waiting,):
+        for queryset in candidates:
             if len(ids) < limit:
                 ids += _claim_postgres(queryset, limit - len(ids), claim)
         return token, ids
     # SQLite: read without a transaction (an IMMEDIATE one would take the write lock on
     # every idle poll); the single conditional UPDATE is the atomic compare-and-set.
-    ids = pick()
-    count = cas(ids)
+    for queryset in candidates:
+        if len(ids) < limit:
+            ids += list(queryset.values_list("pk", flat=True)[: limit - len(ids)])
+    if not ids:
+        return token, ids
+    count = (
+        PostTarget.objects.filter(pk__in=ids)
+        .filter(_due(now, ahead))
+        .update(**claim, attempts=F("attempts") + 1)
+    )
     if count == len(ids):
         return token, ids
     claimed = list(
@@ -498,7 +493,10 @@ def release_held(*, account: SocialAccount | None = None, now: datetime | None =
 
 
 def post_refresh_status(post_id: int) -> Post:
-    """Derive the post's status from its targets (one transaction, post row locked)."""
+    """Derive the post's status from its targets (one transaction, post row locked).
+
+    The post returned carries only the columns the status needs; any other loads on access
+    (the rare failure paths that notify its author)."""
     with transaction.atomic():
         # Only the columns the status needs: this runs after every publication.
         post: Post = (

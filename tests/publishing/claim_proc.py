@@ -11,6 +11,10 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.processes import IsolatedInstance
 
 
 def _wait_for_every_claimer(barrier: Path, claimers: int) -> None:
@@ -95,7 +99,7 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def run_in(instance: object, *args: str) -> str:
+def run_in(instance: IsolatedInstance, *args: str) -> str:
     """Run this module's command ``args`` inside ``instance`` (a ``tests.processes``
     IsolatedInstance) and return what it printed."""
     import subprocess
@@ -104,7 +108,7 @@ def run_in(instance: object, *args: str) -> str:
 
     return subprocess.run(
         [sys.executable, "-m", "tests.publishing.claim_proc", *args],
-        env=instance.env,  # type: ignore[attr-defined]
+        env=instance.env,
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -112,7 +116,7 @@ def run_in(instance: object, *args: str) -> str:
     ).stdout
 
 
-def target_statuses(instance: object) -> list[list[object]]:
+def target_statuses(instance: IsolatedInstance) -> list[list[object]]:
     """Every target's [status, remote URL, attempts] in ``instance``."""
     rows: list[list[object]] = json.loads(run_in(instance, "status"))
     return rows
