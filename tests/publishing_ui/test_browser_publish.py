@@ -9,7 +9,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -130,15 +129,18 @@ def test_compose_for_three_accounts_schedule_drag_and_publish(
         page.locator(f'[data-drop-date="{today:%Y-%m-%d}"] #cal-post-{post_id}')
     ).to_contain_text(f"{planned:%H:%M}")
 
-    # The real worker publishes at the planned minute; the post's page shows each link.
+    # The real worker publishes at the planned minute; the post's page, left open, follows it
+    # by itself and shows each link, then stops following.
     page.locator(f"#cal-post-{post_id} a").first.click()
+    expect(page.locator("#post-live")).to_have_attribute("data-live", "yes")
     links = page.locator("a.remote-link")
-    deadline = time.monotonic() + LEAD.total_seconds() + 150
-    while links.count() < 3 and time.monotonic() < deadline:
-        page.wait_for_timeout(3000)
-        page.reload()
-    expect(links).to_have_count(3)
-    expect(page.locator("#post-status")).to_have_attribute("data-status", "published")
+    wait_ms = (LEAD.total_seconds() + 150) * 1000
+    expect(links).to_have_count(3, timeout=wait_ms)
+    # A poll or two after the last link (the post's status follows its targets).
+    expect(page.locator("#post-status")).to_have_attribute(
+        "data-status", "published", timeout=15_000
+    )
+    expect(page.locator("#post-live")).not_to_have_attribute("data-live", "yes", timeout=15_000)
 
     posts = [p for p in x_fake.own_posts() if p.text == TEXT]
     assert len(posts) == 1

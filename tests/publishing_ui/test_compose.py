@@ -350,6 +350,29 @@ def test_published_target_shows_its_link(
     assert 'href="https://x.com/i/web/status/42"' in page
 
 
+def test_the_post_page_follows_its_publication_then_stops(
+    cast: Cast, accounts: Accounts, alice_client: Client
+) -> None:
+    alice_client.post(url("autosave", cast), {"body": "Bientôt", "accounts": [accounts.x.pk]})
+    post = Post.objects.get(organisation=cast.org)
+    detail = url("detail", cast, post_id=post.pk)
+
+    def follows() -> bool:
+        return 'data-live="yes"' in alice_client.get(detail).content.decode()
+
+    assert not follows()  # a draft has nothing to follow
+    soon = timezone.now() + timedelta(minutes=5)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.SCHEDULED, scheduled_at=soon)
+    assert follows()  # minutes before its time
+    Post.objects.filter(pk=post.pk).update(scheduled_at=timezone.now() + timedelta(days=1))
+    assert not follows()  # tomorrow is too far to poll for
+    post.targets.update(status=PostTarget.Status.UNCONFIRMED)
+    assert follows()  # sent, waiting for the network to confirm
+    post.targets.update(status=PostTarget.Status.PUBLISHED)
+    Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
+    assert not follows()
+
+
 def test_recurrence_evergreen_utm_and_first_comment_are_saved(
     cast: Cast, accounts: Accounts, alice_client: Client
 ) -> None:

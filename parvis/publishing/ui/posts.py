@@ -3,10 +3,13 @@ and the actions that follow a failure (edit and retry) or a change of mind (canc
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,6 +22,9 @@ from parvis.publishing.services import Change, PublishingError
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import CommentForm
 from parvis.publishing.ui.history import revision_views
+
+# How long before its time a scheduled post's page starts following it by itself.
+LIVE_AHEAD = timedelta(minutes=15)
 
 FILTERS = {
     "drafts": [Post.Status.DRAFT],
@@ -57,6 +63,7 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
     context = {
         "post": post,
         "targets": targets,
+        "live": is_going_live(post, targets, timezone.now()),
         "retryable": any(
             t.status in {PostTarget.Status.FAILED, PostTarget.Status.HELD} for t in targets
         ),
@@ -72,6 +79,20 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
         "can_approve": membership.can(Role.MANAGER) and post.status == Post.Status.PENDING_APPROVAL,
     }
     return render(request, "publishing/ui/detail.html", context)
+
+
+def is_going_live(post: Post, targets: list[PostTarget], now: datetime) -> bool:
+    """Whether the post's page should follow its publication by itself: while it is being
+    published, and in the minutes before its time, so nobody has to reload to see it go live."""
+    if post.status == Post.Status.PUBLISHING or any(
+        t.status in {PostTarget.Status.PUBLISHING, PostTarget.Status.UNCONFIRMED} for t in targets
+    ):
+        return True
+    return (
+        post.status in {Post.Status.SCHEDULED, Post.Status.APPROVED}
+        and post.scheduled_at is not None
+        and post.scheduled_at <= now + LIVE_AHEAD
+    )
 
 
 def _back(request: OrgRequest, post: Post) -> HttpResponse:
