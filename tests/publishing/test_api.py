@@ -77,3 +77,22 @@ def test_foreign_account_ids_are_refused(cast: Cast) -> None:
         "post", "/posts/", {"body": "x", "account_ids": [theirs.pk]}
     )
     assert answer.status_code == 400 and answer.json()["code"] == "account"
+
+
+def test_the_list_is_paged_in_the_database_whatever_the_number_of_posts(
+    cast: Cast, account: SocialAccount, django_assert_max_num_queries: Any
+) -> None:
+    viewer = _client(cast, Role.VIEWER)
+    manager = _client(cast, Role.MANAGER)
+    for n in range(12):
+        manager("post", "/posts/", {"body": f"Brouillon {n}", "account_ids": [account.pk]})
+    # Key lookup, membership, count, one page, its targets with their accounts: never one
+    # query per post.
+    with django_assert_max_num_queries(8):
+        page = viewer("get", "/posts/?limit=5&offset=5").json()
+    assert page["count"] == 12
+    assert len(page["items"]) == 5
+    first = page["items"][0]
+    assert first["body"].startswith("Brouillon")
+    assert first["targets"][0]["account"] == str(account)
+    assert first["targets"][0]["account_id"] == account.pk
