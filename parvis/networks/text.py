@@ -31,6 +31,12 @@ _HANDLE_MENTION = regex.compile(r"(?<=^|[^\w@.])@([A-Za-z0-9_](?:[A-Za-z0-9_.-]*
 LINKEDIN_RESERVED = "\\|{}@[]()<>#*_~"
 
 
+def comparable(text: str) -> str:
+    """Text as compared when looking a sent post or answer up: networks keep the words but may
+    trim or fold whitespace."""
+    return " ".join(text.split())
+
+
 def grapheme_count(text: str) -> int:
     """User-perceived characters (extended grapheme clusters, UAX #29)."""
     return len(_GRAPHEME.findall(text))

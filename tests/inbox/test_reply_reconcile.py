@@ -1,6 +1,7 @@
-"""What the inbox does when a reply's outcome is unknown, network by network: X and Mastodon
-can look a reply up (``Connector.reconcile_reply``), the others cannot tell, and then only a
-person may send it again. The X path against its fake is in ``test_x_peer.py``."""
+"""What the inbox does when a reply's outcome is unknown: the network looks the reply up
+(``Connector.reconcile_reply``); when it cannot tell, only a person may send it again. The X
+path against its fake is in ``test_x_peer.py``; each connector's lookup is tested with its peer
+under ``tests/networks``."""
 
 from __future__ import annotations
 

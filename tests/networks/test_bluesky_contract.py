@@ -322,3 +322,40 @@ def test_thread_comments(harness: BlueskyHarness) -> None:
 def test_direct_messages_are_not_supported_yet(harness: BlueskyHarness) -> None:
     with pytest.raises(NotSupported):
         harness.connector().read_inbound(InboundKind.DM)
+
+
+# --- one answer, one record -------------------------------------------------------------------
+
+
+def test_a_lost_answer_is_found_not_sent_twice(harness: BlueskyHarness) -> None:
+    connector = harness.connector()
+    post = connector.publish(draft(unique_text("question")))
+    question = harness.add_inbound("Vous livrez à Brest ?", reply_to=post.remote_id)
+    since = datetime.now(UTC)
+    answer = "Oui, chaque mardi."
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    harness.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path=harness.post_path())
+    with pytest.raises(Unconfirmed):
+        connector.reply(parent_id=question, text=answer)
+    found = connector.reconcile_reply(parent_id=question, text=answer, since=since)
+    assert found is not None and found.reconciled
+    again = connector.reply(parent_id=question, text=answer)  # a blind retry meets it too
+    assert again.reconciled and again.remote_id == found.remote_id
+    assert harness.published_texts().count(answer) == 1
+    stored = harness.record(found.remote_id)
+    assert stored is not None and stored["value"]["reply"]["parent"]["uri"] == question
+
+
+def test_the_same_words_below_another_message_are_another_answer(
+    harness: BlueskyHarness,
+) -> None:
+    connector = harness.connector()
+    post = connector.publish(draft(unique_text("deux questions")))
+    first = harness.add_inbound("Ouvert lundi ?", reply_to=post.remote_id)
+    second = harness.add_inbound("Et mardi ?", reply_to=post.remote_id)
+    since = datetime.now(UTC)
+    one = connector.reply(parent_id=first, text="Oui.")
+    assert connector.reconcile_reply(parent_id=second, text="Oui.", since=since) is None
+    two = connector.reply(parent_id=second, text="Oui.")
+    assert one.remote_id != two.remote_id and not two.reconciled
+    assert harness.published_texts().count("Oui.") == 2

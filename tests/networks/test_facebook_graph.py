@@ -13,7 +13,14 @@ import httpx
 import pytest
 
 from parvis.networks.contracts import AppCredentials, Draft, InboundKind, MediaFile
-from parvis.networks.errors import AuthExpired, RateLimited, Rejected, Transient
+from parvis.networks.errors import (
+    AuthExpired,
+    NotSupported,
+    RateLimited,
+    Rejected,
+    Transient,
+    Unconfirmed,
+)
 from parvis.networks.facebook.connector import FacebookConnector
 from parvis.networks.instagram.connector import InstagramConnector
 from parvis.networks.meta import graph
@@ -200,6 +207,36 @@ def test_comments_are_read_with_cursors_and_replied_to(facebook: FacebookHarness
     assert node is not None and node.data["parent"]["id"] == items[0].remote_id
     again = connector.read_inbound(InboundKind.COMMENT, limit=100)
     assert answer.remote_id not in {i.remote_id for i in again.items}  # our own answers
+
+
+def test_a_lost_answer_is_found_not_sent_twice(facebook: FacebookHarness) -> None:
+    connector = facebook.connector()
+    post = connector.publish(Draft("Portes ouvertes samedi", "k")).remote_id
+    question = facebook.fake.add_comment(post, "À quelle heure ?")
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    answer = "Dès 9 h, jusqu’à 18 h."
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    facebook.fake.add_comment(question, answer)  # a visitor's words are not the Page's answer
+    connector.reply(parent_id=post, text=answer)  # nor is the Page's comment on the post
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    facebook.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path="/comments")
+    with pytest.raises(Unconfirmed):
+        connector.reply(parent_id=question, text=answer)
+    found = connector.reconcile_reply(parent_id=question, text=answer, since=since)
+    assert found is not None and found.reconciled
+    node = facebook.fake.node(found.remote_id)
+    assert node is not None and node.data["parent"]["id"] == question
+    assert node.data["from"]["id"] == facebook.fake.page_id
+
+
+def test_beyond_three_pages_of_answers_the_lookup_cannot_tell(facebook: FacebookHarness) -> None:
+    connector = facebook.connector()
+    post = connector.publish(Draft("Très commenté", "k")).remote_id
+    for n in range(301):
+        facebook.fake.add_comment(post, f"Avis {n}")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    with pytest.raises(NotSupported):
+        connector.reconcile_reply(parent_id=post, text="Merci à tous", since=since)
 
 
 def test_messenger_conversations(facebook: FacebookHarness) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from parvis.networks.contracts import AppCredentials, Draft, InboundKind, MediaFile, TokenSet
-from parvis.networks.errors import RateLimited, Rejected, Transient
+from parvis.networks.errors import RateLimited, Rejected, Transient, Unconfirmed
 from parvis.networks.facebook.login import pages_after_login
 from parvis.networks.instagram import login
 from parvis.networks.instagram.connector import InstagramConnector
@@ -21,6 +21,7 @@ from tests.networks.test_instagram_contract import (
     InstagramHarness,
     PictureByDefaultConnector,
 )
+from tests.peers.faultproxy import Fault
 from tests.peers.meta_fake import DAY, MetaFake, meta_fake
 
 pytestmark = pytest.mark.peer
@@ -133,6 +134,37 @@ def test_direct_messages_and_reply_to_a_comment(harness: InstagramHarness) -> No
     answer = connector.reply(parent_id=comment, text="Merci !")
     node = harness.fake.node(answer.remote_id)
     assert node is not None and node.data["parent_id"] == comment
+
+
+def test_a_lost_answer_to_a_comment_is_found_not_sent_twice(harness: InstagramHarness) -> None:
+    connector = harness.connector()
+    media = connector.publish(post("Nouvelle collection")).remote_id
+    comment = harness.fake.add_comment(media, "Disponible en bleu ?")
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    answer = "Oui, dès lundi."
+    assert connector.reconcile_reply(parent_id=comment, text=answer, since=since) is None
+    harness.fake.add_comment(comment, answer)  # a visitor's words are not our answer
+    assert connector.reconcile_reply(parent_id=comment, text=answer, since=since) is None
+    harness.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path="/replies")
+    with pytest.raises(Unconfirmed):
+        connector.reply(parent_id=comment, text=answer)
+    found = connector.reconcile_reply(parent_id=comment, text=answer, since=since)
+    assert found is not None and found.reconciled
+    node = harness.fake.node(found.remote_id)
+    assert node is not None and node.data["parent_id"] == comment
+    assert node.data["from"]["id"] == harness.fake.ig_user_id
+
+
+def test_an_answer_on_our_own_media_is_looked_up_among_its_comments(
+    harness: InstagramHarness,
+) -> None:
+    connector = harness.connector()
+    media = connector.publish(post("Atelier ouvert")).remote_id
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    assert connector.reconcile_reply(parent_id=media, text="Bienvenue !", since=since) is None
+    sent = connector.reply(parent_id=media, text="Bienvenue !")
+    found = connector.reconcile_reply(parent_id=media, text="Bienvenue !", since=since)
+    assert found is not None and found.remote_id == sent.remote_id
 
 
 def test_instagram_login_gives_a_refreshable_60_day_token(meta_fake: MetaFake) -> None:

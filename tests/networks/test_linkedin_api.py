@@ -13,11 +13,12 @@ import pytest
 
 from parvis.networks import oauth
 from parvis.networks.contracts import AppCredentials, InboundKind, MediaFile, TokenSet
-from parvis.networks.errors import RateLimited, Rejected
+from parvis.networks.errors import NotSupported, RateLimited, Rejected, Unconfirmed
 from parvis.networks.linkedin import client as api
 from parvis.networks.linkedin.connector import LinkedInConnector, reconnect_due_at
 from tests.networks.contract import PNG_BYTES, draft, unique_text
 from tests.networks.test_linkedin_contract import LinkedInHarness
+from tests.peers.faultproxy import Fault
 from tests.peers.linkedin import ORG, LinkedInFake, linkedin_fake
 
 pytestmark = pytest.mark.peer
@@ -162,6 +163,36 @@ def test_reply_to_a_comment_is_nested_and_deletable(harness: LinkedInHarness) ->
     connector.delete(answer.remote_id)
     assert answer.remote_id not in harness.fake.comments
     connector.delete(answer.remote_id)
+
+
+def test_a_lost_answer_to_a_comment_is_found_not_sent_twice(harness: LinkedInHarness) -> None:
+    connector = harness.connector()
+    post = connector.publish(draft(unique_text("salon"))).remote_id
+    question = harness.fake.add_comment(post, "Vous serez au salon de Rennes ?")
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    answer = "Oui, stand B12."
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    harness.fake.add_comment(post, answer, answering=question)  # a member's words
+    connector.reply(parent_id=post, text=answer)  # our comment on the post, not the answer
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    harness.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path="/comments")
+    with pytest.raises(Unconfirmed):
+        connector.reply(parent_id=question, text=answer)
+    found = connector.reconcile_reply(parent_id=question, text=answer, since=since)
+    assert found is not None and found.reconciled
+    assert harness.fake.comments[found.remote_id].parent_comment == question
+    on_post = connector.reconcile_reply(parent_id=post, text=answer, since=since)
+    assert on_post is not None and on_post.remote_id != found.remote_id
+
+
+def test_beyond_three_pages_of_comments_the_lookup_cannot_tell(harness: LinkedInHarness) -> None:
+    connector = harness.connector()
+    post = connector.publish(draft(unique_text("viral"))).remote_id
+    for n in range(301):
+        harness.fake.add_comment(post, f"Bravo {n}")
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    with pytest.raises(NotSupported):
+        connector.reconcile_reply(parent_id=post, text="Merci à tous !", since=since)
 
 
 def test_missing_permission_is_rejected_with_linkedins_words(harness: LinkedInHarness) -> None:

@@ -26,7 +26,7 @@ from parvis.networks.contracts import (
     PublishResult,
     TokenSet,
 )
-from parvis.networks.errors import NotSupported, RateLimited, Rejected
+from parvis.networks.errors import NotSupported, RateLimited, Rejected, Unconfirmed
 from parvis.networks.youtube import client as api
 from parvis.networks.youtube.connector import YouTubeConnector
 from tests.networks.contract import PNG_BYTES, TEST_POLICY, ConnectorContract, draft, unique_text
@@ -185,3 +185,46 @@ class TestYouTubeContract(ConnectorContract):
         assert harness.published_texts().count(text) == 1
         posts = [s for s in harness.proxy.seen if s.method == "POST"]
         assert len(posts) == 1  # one upload session: never published twice
+
+
+# --- looking an answer up ---------------------------------------------------------------------
+
+
+def test_a_lost_answer_to_a_comment_is_found_not_sent_twice(harness: YouTubeHarness) -> None:
+    connector = harness.connector()
+    video = connector.publish(draft(unique_text("atelier"))).remote_id
+    question = harness.add_inbound("Quel bois ?", reply_to=video)
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    answer = "Du chêne de Bourgogne."
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    harness.add_inbound(answer, reply_to=question)  # a viewer's words are not our answer
+    assert connector.reconcile_reply(parent_id=question, text=answer, since=since) is None
+    harness.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path=api.COMMENTS)
+    with pytest.raises(Unconfirmed):
+        connector.reply(parent_id=question, text=answer)
+    found = connector.reconcile_reply(parent_id=question, text=answer, since=since)
+    assert found is not None and found.reconciled
+    assert harness.fake.comments[found.remote_id].parent == question
+    assert f"lc={found.remote_id}" in found.url
+
+
+def test_a_comment_on_a_video_is_looked_up_among_its_threads(harness: YouTubeHarness) -> None:
+    connector = harness.connector()
+    video = connector.publish(draft(unique_text("visite"))).remote_id
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    words = "Merci d’avoir regardé !"
+    assert connector.reconcile_reply(parent_id=video, text=words, since=since) is None
+    sent = connector.reply(parent_id=video, text=words)
+    found = connector.reconcile_reply(parent_id=video, text=words, since=since)
+    assert found is not None and found.remote_id == sent.remote_id
+
+
+def test_beyond_three_pages_of_replies_the_lookup_cannot_tell(harness: YouTubeHarness) -> None:
+    connector = harness.connector()
+    video = connector.publish(draft(unique_text("populaire"))).remote_id
+    question = harness.add_inbound("Prix ?", reply_to=video)
+    for n in range(301):
+        harness.add_inbound(f"Moi aussi {n}", reply_to=question)
+    since = datetime.now(UTC) - timedelta(minutes=1)
+    with pytest.raises(NotSupported):
+        connector.reconcile_reply(parent_id=question, text="Sur devis.", since=since)

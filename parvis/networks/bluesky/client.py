@@ -24,8 +24,6 @@ GET_SESSION = "/xrpc/com.atproto.server.getSession"
 REFRESH_SESSION = "/xrpc/com.atproto.server.refreshSession"
 # https://docs.bsky.app/docs/api/com-atproto-repo-put-record
 PUT_RECORD = "/xrpc/com.atproto.repo.putRecord"
-# https://docs.bsky.app/docs/api/com-atproto-repo-create-record
-CREATE_RECORD = "/xrpc/com.atproto.repo.createRecord"
 # https://docs.bsky.app/docs/api/com-atproto-repo-get-record
 GET_RECORD = "/xrpc/com.atproto.repo.getRecord"
 # https://docs.bsky.app/docs/api/com-atproto-repo-delete-record

@@ -123,15 +123,21 @@ class BlueskyConnector(Connector):
         return PublishResult(result.remote_id, result.url, first_comment_id=done["uri"])
 
     def reply(self, *, parent_id: str, text: str) -> PublishResult:
+        """Written at a record key derived from the parent and the words (``_reply_key``): the
+        same answer sent again after a lost response finds the first one, never a second."""
         parent = self._get_record(parent_id)
         if parent is None:
             raise Rejected("the post to answer no longer exists", network="bluesky")
         refs = records.reply_refs(api.strong_ref(parent), api.obj(parent.get("value")))
-        record = self._record(text, reply=refs)
-        payload = {"repo": self._did(), "collection": api.POST_COLLECTION, "record": record}
-        body = self.request("POST", api.CREATE_RECORD, json=payload).body
-        uri = self._created_uri(body)
-        return PublishResult(uri, api.post_url(uri))
+        done = self._put(_reply_key(parent_id, text), self._record(text, reply=refs))
+        return PublishResult(done["uri"], api.post_url(done["uri"]), reconciled=done["found"])
+
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """The record at the answer's key, if it exists (``since`` is not needed): an exact
+        "absent" or "there", whatever the number of posts since."""
+        return self._found_at(_reply_key(parent_id, text))
 
     def delete(self, remote_id: str) -> None:
         """``deleteRecord`` succeeds for a record that is already gone."""
@@ -141,7 +147,10 @@ class BlueskyConnector(Connector):
 
     def reconcile(self, draft: Draft, *, since: datetime) -> PublishResult | None:
         """The record at the draft's key, if it exists (``since`` is not needed)."""
-        uri = f"at://{self._did()}/{api.POST_COLLECTION}/{api.record_key(draft.idempotency_key)}"
+        return self._found_at(api.record_key(draft.idempotency_key))
+
+    def _found_at(self, rkey: str) -> PublishResult | None:
+        uri = f"at://{self._did()}/{api.POST_COLLECTION}/{rkey}"
         found = self._get_record(uri)
         return None if found is None else PublishResult(uri, api.post_url(uri), reconciled=True)
 
@@ -248,3 +257,9 @@ class BlueskyConnector(Connector):
         if 400 <= status < 500 and status not in (401, 408, 429):
             return Rejected(reason, network="bluesky", status=status, remote_code=code)
         return None
+
+
+def _reply_key(parent_id: str, text: str) -> str:
+    """One record per (message answered, words): answering the same message twice with the same
+    words is taken for a retry of the first answer, which is what it is in an inbox."""
+    return api.record_key(f"reply\n{parent_id}\n{text}")

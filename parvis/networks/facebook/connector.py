@@ -28,6 +28,7 @@ from parvis.networks.facebook.media import upload_photo, upload_video
 from parvis.networks.meta import graph
 from parvis.networks.meta.connector import MetaConnector
 from parvis.networks.oauth import OAuthConfig
+from parvis.networks.text import comparable
 
 
 class FacebookConnector(MetaConnector):
@@ -131,13 +132,32 @@ class FacebookConnector(MetaConnector):
         comment_id = self.create(api.COMMENTS.format(object_id=parent_id), {"message": text})
         return PublishResult(comment_id, api.post_url(comment_id))
 
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """The Page's answer with these words below ``parent_id`` (a post or a comment: the
+        same edge), newest first from ``since``."""
+        params = {
+            "fields": "id,message,from,created_time",
+            "order": "reverse_chronological",
+            "since": str(int(since.timestamp())),
+        }
+        found = self.own_answer(
+            api.COMMENTS.format(object_id=parent_id),
+            params,
+            author_id=self.page_id,
+            text=text,
+            since=since,
+        )
+        return None if found is None else PublishResult(found, api.post_url(found), reconciled=True)
+
     def reconcile(self, draft: Draft, *, since: datetime) -> PublishResult | None:
         """Scan the Page's posts since ``since`` for the draft's text."""
-        wanted = graph.comparable(self._with_link(draft) if draft.media else draft.text)
+        wanted = comparable(self._with_link(draft) if draft.media else draft.text)
         params = {"fields": api.POST_FIELDS, "since": str(int(since.timestamp())), "limit": "25"}
         body = self.request("GET", api.POSTS.format(page_id=self.page_id), params=params).body
         for post in graph.data_list(body, "facebook"):
-            if graph.comparable(graph.text(post, "message")) == wanted:
+            if comparable(graph.text(post, "message")) == wanted:
                 post_id = graph.text(post, "id")
                 url = graph.text(post, "permalink_url") or api.post_url(post_id)
                 return PublishResult(post_id, url, reconciled=True)

@@ -36,7 +36,10 @@ from parvis.networks.instagram.containers import create_containers, wait_until_f
 from parvis.networks.meta import graph
 from parvis.networks.meta.connector import MetaConnector
 from parvis.networks.oauth import OAuthConfig
+from parvis.networks.text import comparable
 
+# What a post or an answer links to when Graph gives no permalink (replies never have one).
+HOME_URL = "https://www.instagram.com/"
 PUBLISHING_WINDOW_WAIT = timedelta(hours=1)  # a rolling 24 h quota: try again in an hour
 
 
@@ -145,8 +148,8 @@ class InstagramConnector(MetaConnector):
             params = {"fields": "permalink"}
             body = self.request("GET", f"/{media_id}", params=params).body
         except ConnectorError:
-            return "https://www.instagram.com/"
-        return graph.id_of(body, "permalink") or "https://www.instagram.com/"
+            return HOME_URL
+        return graph.id_of(body, "permalink") or HOME_URL
 
     def reply(self, *, parent_id: str, text: str) -> PublishResult:
         """Answer a comment (``/replies``); on our own media, comment instead (``/comments``):
@@ -158,17 +161,35 @@ class InstagramConnector(MetaConnector):
             if not exc.remote_code.startswith("100"):
                 raise
             reply_id = self.create(api.COMMENTS.format(media_id=parent_id), form)
-        return PublishResult(reply_id, "https://www.instagram.com/")
+        return PublishResult(reply_id, HOME_URL)
+
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """Our answer with these words among a comment's replies, or among the comments of our
+        own media (the edge ``reply`` used: Graph refuses the other with code 100)."""
+
+        def look(path: str) -> str | None:
+            params = {"fields": api.COMMENT_FIELDS}
+            return self.own_answer(path, params, author_id=self.ig_user_id, text=text, since=since)
+
+        try:
+            found = look(api.REPLIES.format(comment_id=parent_id))
+        except Rejected as exc:
+            if not exc.remote_code.startswith("100"):
+                raise
+            found = look(api.COMMENTS.format(media_id=parent_id))
+        return None if found is None else PublishResult(found, HOME_URL, reconciled=True)
 
     def reconcile(self, draft: Draft, *, since: datetime) -> PublishResult | None:
         """Scan recent media for the caption, created after ``since``."""
-        wanted = graph.comparable(draft.text)
+        wanted = comparable(draft.text)
         params = {"fields": api.RECENT_MEDIA_FIELDS, "limit": "25"}
         body = self.request("GET", api.MEDIA.format(ig_user_id=self.ig_user_id), params=params).body
         for media in graph.data_list(body, "instagram"):
             fresh = graph.parse_time(media.get("timestamp")) >= since.replace(microsecond=0)
-            if fresh and graph.comparable(graph.text(media, "caption")) == wanted:
-                url = graph.text(media, "permalink") or "https://www.instagram.com/"
+            if fresh and comparable(graph.text(media, "caption")) == wanted:
+                url = graph.text(media, "permalink") or HOME_URL
                 return PublishResult(graph.text(media, "id"), url, reconciled=True)
         return None
 

@@ -27,6 +27,7 @@ from parvis.networks.contracts import (
 )
 from parvis.networks.errors import (
     ConnectorError,
+    NotSupported,
     RateLimited,
     Rejected,
     Transient,
@@ -36,7 +37,7 @@ from parvis.networks.linkedin import client as api
 from parvis.networks.linkedin import reading
 from parvis.networks.linkedin.media import post_content
 from parvis.networks.oauth import OAuthConfig
-from parvis.networks.text import linkedin_escape
+from parvis.networks.text import comparable, linkedin_escape
 from parvis.networks.transport import retry_after
 from parvis.networks.validation import effective_text
 
@@ -56,6 +57,7 @@ class LinkedInConnector(Connector):
     api_version: ClassVar[str] = api.API_VERSION
     media_max_polls: ClassVar[int] = 30
     reconcile_window: ClassVar[int] = 20  # recent posts looked at after a timeout
+    reconcile_reply_pages: ClassVar[int] = 3  # of 100 comments each
     # A 429 without "DAY" in its message is a burst limit: try again a little later.
     burst_wait: ClassVar[timedelta] = timedelta(minutes=5)
 
@@ -163,13 +165,44 @@ class LinkedInConnector(Connector):
                 raise
 
     def reconcile(self, draft: Draft, *, since: datetime) -> PublishResult | None:
-        wanted = _comparable(linkedin_escape(effective_text(draft, self.capabilities)))
+        wanted = comparable(linkedin_escape(effective_text(draft, self.capabilities)))
         for post in self._recent_posts(self.reconcile_window):
             created = api.millis(post, "createdAt")
-            if created >= since and _comparable(api.text(post, "commentary")) == wanted:
+            if created >= since and comparable(api.text(post, "commentary")) == wanted:
                 urn = api.text(post, "id")
                 return PublishResult(urn, post_url(urn), reconciled=True)
         return None
+
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """The organisation's answer with these words: among a post's comments, or among a
+        comment's replies (``socialActions/{comment urn}/comments``). Beyond
+        ``reconcile_reply_pages`` pages the answer is "cannot tell", never "absent"."""
+        nested = api.comment_parts(parent_id) is not None
+        path, start, count = api.COMMENTS.format(urn=api.encode(parent_id)), 0, 100
+        wanted = comparable(text)
+        for _page in range(self.reconcile_reply_pages):
+            body = self.request("GET", path + api.query(start=start, count=count)).body
+            for comment in api.elements(body):
+                if (
+                    api.text(comment, "actor") == self.org
+                    and api.text(comment, "parentComment") == (parent_id if nested else "")
+                    and api.millis(comment, "created", "time") >= since
+                    and comparable(api.text(comment, "message", "text")) == wanted
+                ):
+                    urn = api.text(comment, "commentUrn") or api.text(comment, "$URN")
+                    target = api.comment_parts(parent_id)
+                    return PublishResult(
+                        urn, post_url(target[0] if target else parent_id), reconciled=True
+                    )
+            following = api.next_start(body, start, count)
+            if following is None:
+                return None
+            start = following
+        raise NotSupported(
+            "vérification d’une réponse parmi autant de commentaires", network="linkedin"
+        )
 
     def _recent_posts(self, count: int) -> list[dict[str, Any]]:
         path = api.POSTS + api.query(
@@ -228,7 +261,3 @@ def reconnect_due_at(tokens: TokenSet, *, consented_at: datetime) -> datetime | 
     if tokens.refresh_token:
         return consented_at + api.REFRESH_TOKEN_LIFETIME
     return tokens.expires_at or consented_at + api.ACCESS_TOKEN_LIFETIME
-
-
-def _comparable(commentary: str) -> str:
-    return " ".join(commentary.split())

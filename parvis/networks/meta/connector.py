@@ -22,8 +22,9 @@ from parvis.networks.contracts import (
     Page,
     PublishResult,
 )
-from parvis.networks.errors import ConnectorError, Rejected, Unconfirmed
+from parvis.networks.errors import ConnectorError, NotSupported, Rejected, Unconfirmed
 from parvis.networks.meta import graph
+from parvis.networks.text import comparable
 from parvis.networks.transport import JsonResponse
 
 MediaUrl = Callable[[MediaFile], str | None]
@@ -34,6 +35,7 @@ class MetaConnector(Connector):
     """Base of :class:`FacebookConnector` and :class:`InstagramConnector` (not registered)."""
 
     messaging_extra: ClassVar[dict[str, str]] = {}  # Messenger wants a messaging_type
+    reconcile_reply_pages: ClassVar[int] = 3  # of 100 answers each
 
     def __init__(self, *, media_url: MediaUrl | None = None, **options: Any) -> None:
         """``media_url`` resolves a MediaFile to a public URL Meta can download (required on
@@ -89,6 +91,41 @@ class MetaConnector(Connector):
             return self.create(f"/{post_id}/comments", {"message": text}), ""
         except ConnectorError as exc:
             return None, repr(exc)
+
+    def own_answer(
+        self,
+        path: str,
+        params: dict[str, str],
+        *,
+        author_id: str,
+        text: str,
+        since: datetime,
+    ) -> str | None:
+        """The id of our answer with these words on the comment edge at ``path``, written
+        since ``since``; None when every page was read without it. Beyond
+        ``reconcile_reply_pages`` pages the answer is "cannot tell" (:class:`NotSupported`),
+        never "absent". Facebook calls the words ``message``, Instagram ``text``."""
+        wanted = comparable(text)
+        oldest = since.replace(microsecond=0)  # Graph's times are whole seconds
+        params = {**params, "limit": "100"}
+        for _page in range(self.reconcile_reply_pages):
+            body = self.request("GET", path, params=params).body
+            for item in graph.data_list(body, self.network_name):
+                written = graph.parse_time(item.get("created_time") or item.get("timestamp"))
+                words = graph.text(item, "message") or graph.text(item, "text")
+                if (
+                    graph.text(graph.nested(item, "from"), "id") == author_id
+                    and written >= oldest
+                    and comparable(words) == wanted
+                ):
+                    return graph.text(item, "id")
+            cursor = graph.next_cursor(body)
+            if cursor is None:
+                return None
+            params["after"] = cursor
+        raise NotSupported(
+            "vérification d’une réponse parmi autant de commentaires", network=self.network_name
+        )
 
     def insights(
         self, subject: str, metrics: tuple[str, ...], period: str | None = None

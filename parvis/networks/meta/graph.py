@@ -209,8 +209,3 @@ def last_value(metric: dict[str, Any]) -> int | None:
             if value is not None:
                 return value
     return _int(nested(metric, "total_value").get("value"))  # Instagram metric_type=total_value
-
-
-def comparable(value: str) -> str:
-    """Text as compared when reconciling: Graph keeps the text, but may trim whitespace."""
-    return " ".join(value.split())

@@ -34,7 +34,7 @@ from parvis.networks.errors import (
     Unconfirmed,
 )
 from parvis.networks.oauth import OAuthConfig
-from parvis.networks.text import hashtags
+from parvis.networks.text import comparable, hashtags
 from parvis.networks.transport import retry_after
 from parvis.networks.youtube import client as api
 from parvis.networks.youtube import reading
@@ -58,6 +58,7 @@ class YouTubeConnector(Connector):
     chunk_bytes: ClassVar[int] = 8 * 1024 * 1024  # a multiple of 256 KiB
     max_resumes: ClassVar[int] = 5
     reconcile_window: ClassVar[int] = 25
+    reconcile_reply_pages: ClassVar[int] = 3  # of 100 comments each
 
     def _default_token_url(self) -> str:
         if self.base_url == api.API_BASE_URL:
@@ -136,6 +137,40 @@ class YouTubeConnector(Connector):
             raise Unconfirmed("YouTube confirmed the comment without its id", network="youtube")
         url = api.video_url(video_id) + f"&lc={comment_id}" if video_id else ""
         return PublishResult(comment_id, url)
+
+    def reconcile_reply(
+        self, *, parent_id: str, text: str, since: datetime
+    ) -> PublishResult | None:
+        """Our channel's answer with these words: among a comment's replies (comments.list
+        ``parentId``), or among a video's newest threads for a comment on the video. Beyond
+        ``reconcile_reply_pages`` pages the answer is "cannot tell", never "absent"."""
+        params = {"part": "snippet", "maxResults": "100", "textFormat": "plainText"}
+        on_video = api.is_video_id(parent_id)
+        if on_video:
+            path, params = api.COMMENT_THREADS, {**params, "videoId": parent_id, "order": "time"}
+        else:
+            path, params = api.COMMENTS, {**params, "parentId": parent_id}
+        wanted = comparable(text)
+        for _page in range(self.reconcile_reply_pages):
+            body = self.request("GET", path, params=params).body
+            for item in api.items(body):
+                comment = api.nested(item, "snippet", "topLevelComment") if on_video else item
+                snippet = api.nested(comment, "snippet")
+                if (
+                    api.text(snippet, "authorChannelId", "value") == self.account_id
+                    and api.parse_time(api.nested(snippet, "publishedAt")) >= since
+                    and comparable(api.text(snippet, "textOriginal")) == wanted
+                ):
+                    comment_id = api.text(comment, "id")
+                    url = api.video_url(api.text(snippet, "videoId")) + f"&lc={comment_id}"
+                    return PublishResult(comment_id, url, reconciled=True)
+            token = api.text(body, "nextPageToken")
+            if not token:
+                return None
+            params["pageToken"] = token
+        raise NotSupported(
+            "vérification d’une réponse parmi autant de commentaires", network="youtube"
+        )
 
     def delete(self, remote_id: str) -> None:
         path = api.VIDEOS if api.is_video_id(remote_id) else api.COMMENTS

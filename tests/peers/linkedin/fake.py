@@ -149,9 +149,12 @@ class LinkedInFake:
             for token in self.tokens.values():
                 token.expires_at = self.now() - 1
 
-    def add_comment(self, target: str, text: str, *, author: str = "urn:li:person:client") -> str:
+    def add_comment(
+        self, target: str, text: str, *, author: str = "urn:li:person:client", answering: str = ""
+    ) -> str:
+        """A member comments the post ``target`` (or answers its comment ``answering``)."""
         with self.lock:
-            return self._comment(self._activity(target), text, author, "").urn
+            return self._comment(self._activity(target), text, author, answering).urn
 
     def add_mention(self, text: str, *, author: str = "urn:li:person:client") -> str:
         with self.lock:

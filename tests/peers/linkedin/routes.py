@@ -309,6 +309,12 @@ def render_comment(comment: Item) -> dict[str, Any]:
 
 
 def list_comments(fake: LinkedInFake, seg: list[str], params: dict[str, Any], body: Any) -> Answer:
+    """A post's comments, or, with a comment URN as the target, that comment's replies."""
+    if seg[1].startswith("urn:li:comment:("):
+        if seg[1] not in fake.comments:
+            raise Problem(404, "NOT_FOUND", f"Not Found: {seg[1]}")
+        replies = [c for c in fake.comments.values() if c.parent_comment == seg[1]]
+        return _page([render_comment(c) for c in replies], params)
     activity = fake._activity(seg[1])
     if fake.post_of(activity) is None:
         raise Problem(404, "NOT_FOUND", f"Not Found: {seg[1]}")

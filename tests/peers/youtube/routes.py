@@ -317,6 +317,20 @@ def list_threads(fake: YouTubeFake, query: dict[str, str], headers: Any, body: A
     return _page(threads, query, "youtube#commentThreadListResponse", 20)
 
 
+def list_comments(fake: YouTubeFake, query: dict[str, str], headers: Any, body: Any) -> Answer:
+    """comments.list with ``parentId``: the replies to one top-level comment, oldest first."""
+    parent_id = query.get("parentId")
+    if parent_id is None:
+        raise GoogleError(400, "missingRequiredParameter", "No filter selected.", "global")
+    if parent_id not in fake.comments:
+        raise GoogleError(404, "commentNotFound", "The comment could not be found.")
+    replies = sorted(
+        (c for c in fake.comments.values() if c.parent == parent_id), key=lambda c: c.published
+    )
+    items = [render_comment(fake, c) for c in replies]
+    return _page(items, query, "youtube#commentListResponse", 20)
+
+
 def insert_thread(fake: YouTubeFake, query: dict[str, str], headers: Any, body: Any) -> Answer:
     snippet = body.get("snippet") or {}
     video_id = snippet.get("videoId", "")
@@ -374,6 +388,7 @@ ROUTES = {
     ("GET", "/youtube/v3/playlistItems"): list_playlist_items,
     ("GET", "/youtube/v3/commentThreads"): list_threads,
     ("POST", "/youtube/v3/commentThreads"): insert_thread,
+    ("GET", "/youtube/v3/comments"): list_comments,
     ("POST", "/youtube/v3/comments"): insert_comment,
     ("DELETE", "/youtube/v3/comments"): delete_comment,
 }
