@@ -221,6 +221,7 @@ def test_new_user_answers_the_local_networks_from_the_keyboard(
 
     # The spam waits in its own folder, recoverable.
     page.locator("#id_status").select_option("spam")
+    expect(page).to_have_url(re.compile(r"status=spam"))  # reloads below keep the folder
     spam_folder = page.locator("#inbox-list")
     deadline = time.monotonic() + WORKER_DEADLINE_S
     while "abonnés" not in spam_folder.inner_text() and time.monotonic() < deadline:

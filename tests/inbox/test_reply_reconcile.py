@@ -195,7 +195,7 @@ def test_mastodon_a_lost_answer_is_found_not_sent_twice(
     reply = reply_create(
         actor=Actor.of(cast.alice_membership), conversation=conversation, text=text
     )
-    owner.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/api/v1/statuses")
+    owner.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path="/api/v1/statuses")
     sent = reply_send(reply_id=reply.pk, connector=owner.connector())
     assert sent is not None and sent.status == Reply.Status.SENT
     assert owner.replies_to(parent) == [sent.remote_id]

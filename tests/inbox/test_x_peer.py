@@ -110,7 +110,7 @@ def test_a_lost_answer_is_found_on_x_and_marked_sent_without_a_second_post(
     reply = reply_create(
         actor=Actor.of(cast.alice_membership), conversation=conversation, text="Avec plaisir !"
     )
-    peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
+    peer.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         sent = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert sent is not None and sent.status == Reply.Status.SENT
@@ -136,7 +136,7 @@ def test_a_reply_that_never_reached_x_is_sent_once_on_retry(
         actor=Actor.of(cast.bob_membership), conversation=conversation, text="Oui !"
     )
     # The request dies in the proxy: the client times out, X never sees it.
-    peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
+    peer.proxy.inject(Fault.hang(3.0), method="POST", path="/2/tweets")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert first is not None and first.status == Reply.Status.RETRY
@@ -163,7 +163,7 @@ def test_a_reply_x_wrote_late_is_found_on_the_recheck_not_sent_again(
     reply = reply_create(
         actor=Actor.of(cast.alice_membership), conversation=conversation, text="De 9 h à 18 h."
     )
-    peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
+    peer.proxy.inject(Fault.hang(3.0), method="POST", path="/2/tweets")
     first = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert first is not None and first.status == Reply.Status.RETRY
     # X finishes writing it after the lookup; its text starts with the handle it answers.
@@ -182,7 +182,7 @@ def test_a_lookup_that_fails_after_a_timeout_never_sends_again(cast: Cast, peer:
     reply = reply_create(
         actor=Actor.of(cast.alice_membership), conversation=conversation, text="Bien sûr."
     )
-    peer.proxy.inject(Fault.hang_after_forward(2.0), method="POST", path="/2/tweets")
+    peer.proxy.inject(Fault.hang_after_forward(3.0), method="POST", path="/2/tweets")
     peer.proxy.inject(Fault.server_error(503), times=None, method="GET", path="/tweets")
     first = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert first is not None and first.status == Reply.Status.RETRY  # look again later
@@ -206,7 +206,7 @@ def test_our_replies_to_another_post_or_with_another_text_are_not_taken_for_it(
     reply = reply_create(
         actor=Actor.of(cast.alice_membership), conversation=conversation, text="Oui, demain."
     )
-    peer.proxy.inject(Fault.hang(2.0), method="POST", path="/2/tweets")
+    peer.proxy.inject(Fault.hang(3.0), method="POST", path="/2/tweets")
     first = reply_send(reply_id=reply.pk, connector=peer.connector())
     assert first is not None and first.status == Reply.Status.RETRY  # not found: neither is it
     again = reply_send(reply_id=reply.pk, connector=peer.connector())

@@ -28,8 +28,10 @@ from parvis.networks.errors import (
 from parvis.networks.transport import HttpPolicy
 from tests.peers.faultproxy import Fault, FaultProxy
 
-# Short timeouts so that "hang" faults trip the client quickly; no sleeping between retries.
-TEST_POLICY = HttpPolicy(timeout=0.5, connect_timeout=0.5, retries=2, backoff_seconds=0.0)
+# Timeouts short enough that the injected hangs (3 s) trip the client quickly, long enough that
+# a busy 2-core machine answering a normal call late is not taken for a lost answer; no
+# sleeping between retries.
+TEST_POLICY = HttpPolicy(timeout=1.5, connect_timeout=1.5, retries=2, backoff_seconds=0.0)
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048
 
 

@@ -30,7 +30,10 @@ def test_a_new_user_connects_bluesky_and_mastodon(
     mastodon = page.get_by_role("form", name="Connect a Mastodon account")
     mastodon.get_by_label("Your Mastodon server").fill(mastodon_peer.base_url)
     mastodon.get_by_role("button", name="Connect Mastodon").click()
-    expect(page).to_have_url(re.compile(re.escape(mastodon_peer.base_url) + "/oauth/authorize"))
+    # The server registers Parvis on the instance first: more than a page load.
+    expect(page).to_have_url(
+        re.compile(re.escape(mastodon_peer.base_url) + "/oauth/authorize"), timeout=30_000
+    )
     page.get_by_role("button", name="Alice (@alice)").click()
     expect(page.get_by_text("Mastodon account @alice@127.0.0.1 is connected.")).to_be_visible()
 

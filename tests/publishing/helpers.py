@@ -14,7 +14,7 @@ from parvis.publishing.services import post_create, post_schedule
 
 FAST = Config(
     lease=timedelta(seconds=60),
-    http_timeout=0.5,
+    http_timeout=1.5,  # under the injected 3 s hangs, over a busy machine's slow answer
     max_attempts=4,
     retry_base=0.01,
     retry_cap=0.05,

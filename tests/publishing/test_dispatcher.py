@@ -178,10 +178,11 @@ def test_a_killed_workers_claim_expires_and_is_reconciled(alice: Actor, peer: Pe
 def test_a_target_claimed_ahead_waits_for_its_minute(alice: Actor, peer: Peer) -> None:
     """A polling dispatcher takes what falls due before its next poll, and sends it on time."""
     post = due_post(alice, peer.account, "Pile à l’heure")
-    due = timezone.now() + timedelta(seconds=0.4)
+    start = timezone.now()  # one clock for both claims: a slow machine cannot make it due
+    due = start + timedelta(seconds=0.4)
     post.targets.update(next_attempt_at=due, due_at=due)
-    assert claim_due(worker="A", limit=10, config=FAST)[1] == []  # not due yet
-    token, ids = claim_due(worker="A", limit=10, config=FAST, ahead=timedelta(seconds=1))
+    assert claim_due(worker="A", limit=10, config=FAST, now=start)[1] == []  # not due yet
+    token, ids = claim_due(worker="A", limit=10, config=FAST, now=start, ahead=timedelta(seconds=1))
     assert len(ids) == 1
     assert publish_target(ids[0], token, worker="A", config=FAST) == "published"
     target = PostTarget.objects.get(post=post)

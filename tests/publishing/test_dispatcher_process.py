@@ -31,6 +31,12 @@ def test_dispatcher_publishes_a_scheduled_post_once(tmp_path: Path, x_fake: XFak
             what="the post to be published",
         )
         doctor = instance.parvis("doctor", check=False)
+        # Its SIGTERM handler is in place once it says it started.
+        instance.wait_until(
+            lambda: "dispatcher started" in instance.log("dispatcher-1"),
+            timeout=60,
+            what="dispatcher-1 in its loop",
+        )
         instance.stop("dispatcher-1")
         assert first.returncode == 0  # SIGTERM: the loop ends, the process exits cleanly
         assert "dispatcher stopped" in instance.log("dispatcher-1")

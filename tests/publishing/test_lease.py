@@ -26,8 +26,9 @@ from tests.peers.x_fake import XFake
 from tests.processes import ROOT, IsolatedInstance
 from tests.publishing.helpers import FAST, due_post
 
-LEASE_S = 2.0
-CHUNK_LATENCY_S = 1.5  # three chunks: 4.5 s of upload, more than two leases
+# Renewed every 2 s: a busy machine may wake the renewal thread late by up to 4 s.
+LEASE_S = 6.0
+CHUNK_LATENCY_S = 4.5  # three chunks: 13.5 s of upload, more than two leases
 
 
 def test_a_target_whose_upload_outlasts_its_lease_is_not_claimed_twice(

@@ -98,6 +98,7 @@ def test_compose_for_three_accounts_schedule_drag_and_publish(
     page.get_by_role("link", name="Publish").first.click()
     page.get_by_role("link", name="New post").first.click()
     expect(page.get_by_role("heading", name="New post")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx is listening before the first change
     for handle in ("parvis_test", "@alice@127.0.0.1", "@bob@127.0.0.1"):
         page.get_by_label(re.compile(re.escape(handle))).first.check()
     page.get_by_label("Message").fill(TEXT)

@@ -116,13 +116,14 @@ def test_a_contributor_moves_only_their_own_posts_still_waiting_for_approval(
     cast: Cast, accounts: Accounts, bob_client: Client
 ) -> None:
     actor = Actor.of(cast.bob_membership)
+    at = timezone.now() + timedelta(days=2)
     waiting = post_create(actor=actor, body="En attente", account_ids=[accounts.x.pk])
-    post_schedule(actor=actor, post=waiting, at=timezone.now() + timedelta(days=2))
+    post_schedule(actor=actor, post=waiting, at=at)
     scheduled = post_create(actor=actor, body="Accepté", account_ids=[accounts.x.pk])
-    post_schedule(
-        actor=Actor.of(cast.alice_membership), post=scheduled, at=timezone.now() + timedelta(days=2)
-    )
-    page = bob_client.get(url("calendar", cast)).content.decode()
+    post_schedule(actor=Actor.of(cast.alice_membership), post=scheduled, at=at)
+    # The week that holds them (on a weekend, that is next week, not this one).
+    week_of = {"date": f"{at.astimezone(PARIS):%Y-%m-%d}"}
+    page = bob_client.get(url("calendar", cast), week_of).content.decode()
 
     def item(post: Post) -> str:  # the post's <li ...> tag
         return page.split(f'id="cal-post-{post.pk}"', 1)[1].split(">", 1)[0]

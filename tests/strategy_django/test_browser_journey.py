@@ -197,6 +197,7 @@ def test_a_new_user_follows_the_week_publishes_an_idea_and_sees_the_score_move(
     idea = page.locator("li.task p.idea").first.inner_text().removeprefix("Idea:").strip()
     page.get_by_role("button", name="Write a post from this idea").first.click()
     expect(page.get_by_role("heading", name="Edit post")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx is listening before the first change
     expect(page.get_by_label("Message")).to_have_value(idea)
     category = page.locator("#id_category").input_value()
     assert category, "the draft carries the idea's content category"
