@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from parvis.accounts.api import router as accounts_router
@@ -24,3 +26,11 @@ api.add_router("/v1/", networks_router)
 api.add_router("/v1/", publishing_router)
 api.add_router("/v1/", strategy_router)
 api.add_router("/v1/", inbox_router)
+
+
+@api.exception_handler(PermissionDenied)
+def role_refused(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """A service's refusal (``org_access`` checked the minimum role before): a 403 saying why,
+    for every endpoint, so none has to translate it."""
+    detail = str(exc) or "Your role does not allow this."
+    return api.create_response(request, {"detail": detail}, status=403)

@@ -16,12 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from ninja.responses import Status
 
 from parvis.accounts.actor import Actor
@@ -302,14 +301,6 @@ def _refused(exc: ValidationError) -> Status[ErrorOut]:
     return _error(400, str(exc.code or "invalid"), " ".join(exc.messages))
 
 
-def _call(action: Any, **kwargs: Any) -> Any:
-    """Run a service; a role refusal becomes a 403 (``org_access`` checked it first)."""
-    try:
-        return action(**kwargs)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Your role does not allow this.") from exc
-
-
 def _conversation(access: OrgAccess, conversation_id: int) -> Conversation:
     return get_scoped_or_404(Conversation, access.organisation, pk=conversation_id)
 
@@ -427,8 +418,7 @@ def reply_create(
     payload = payload or ReplyIn()
     conversation = _conversation(access, conversation_id)
     try:
-        reply = _call(
-            services.reply_create,
+        reply = services.reply_create(
             actor=Actor.of_access(access),
             conversation=conversation,
             text=payload.text,
@@ -454,7 +444,7 @@ def reply_resend(request: HttpRequest, org: str, conversation_id: int, reply_id:
             "not_resendable",
             f"Only a failed or unconfirmed reply is sent again ({reply.status}).",
         )
-    reply = _call(services.reply_resend, actor=Actor.of_access(access), reply=reply, enqueue=True)
+    reply = services.reply_resend(actor=Actor.of_access(access), reply=reply, enqueue=True)
     return Status(202, _reply_out(reply))
 
 
@@ -470,8 +460,7 @@ def conversation_status(
     payload = payload or StatusIn()
     conversation = _conversation(access, conversation_id)
     try:
-        _call(
-            services.conversation_set_status,
+        services.conversation_set_status(
             actor=Actor.of_access(access),
             conversation=conversation,
             status=payload.status,
@@ -500,8 +489,7 @@ def conversation_assign(
                 400, "not_a_member", _("This person is not a member of the organisation.")
             )
     try:
-        _call(
-            services.conversation_assign,
+        services.conversation_assign(
             actor=Actor.of_access(access),
             conversation=conversation,
             assignee=assignee,
@@ -522,8 +510,7 @@ def conversation_labels(
     access = org_access(request, org, Role.CONTRIBUTOR)
     payload = payload or LabelsIn()
     conversation = _conversation(access, conversation_id)
-    _call(
-        services.conversation_set_labels,
+    services.conversation_set_labels(
         actor=Actor.of_access(access),
         conversation=conversation,
         names=payload.labels,
@@ -543,8 +530,7 @@ def note_add(
     payload = payload or NoteIn()
     conversation = _conversation(access, conversation_id)
     try:
-        note = _call(
-            services.note_add,
+        note = services.note_add(
             actor=Actor.of_access(access),
             conversation=conversation,
             text=payload.text,

@@ -12,10 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -110,14 +108,6 @@ def _out(post: Post) -> PostOut:
     return PostOut.from_orm(post)
 
 
-def _call(action: Any, **kwargs: Any) -> Any:
-    """Run a service; its refusals become HTTP answers."""
-    try:
-        return action(**kwargs)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc) or "Your role does not allow this.") from exc
-
-
 def _error(exc: services.PublishingError) -> Status[ErrorOut]:
     return Status(
         400,
@@ -147,8 +137,7 @@ def post_detail(request: HttpRequest, org: str, post_id: int) -> PostOut:
 def post_create(request: HttpRequest, org: str, payload: PostIn) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     try:
-        post = _call(
-            services.post_create,
+        post = services.post_create(
             actor=_actor(access),
             body=payload.body,
             account_ids=payload.account_ids,
@@ -172,8 +161,7 @@ def post_update(request: HttpRequest, org: str, post_id: int, payload: PostPatch
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     version = changes.pop("version", None)
     try:
-        post = _call(
-            services.post_update,
+        post = services.post_update(
             actor=_actor(access),
             post=post,
             expected_version=version,
@@ -193,8 +181,7 @@ def post_schedule(request: HttpRequest, org: str, post_id: int, payload: Schedul
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
-        outcome = _call(
-            services.post_schedule,
+        outcome = services.post_schedule(
             actor=_actor(access),
             post=post,
             local_time=payload.local_time.replace(tzinfo=None) if payload.local_time else None,
@@ -215,7 +202,7 @@ def post_approve(request: HttpRequest, org: str, post_id: int) -> Any:
     access = org_access(request, org, Role.MANAGER)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
-        post = _call(services.post_approve, actor=_actor(access), post=post)
+        post = services.post_approve(actor=_actor(access), post=post)
     except services.PublishingError as exc:
         return _error(exc)
     return Status(200, _out(post))
@@ -230,7 +217,7 @@ def post_cancel(request: HttpRequest, org: str, post_id: int) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
-        post = _call(services.post_cancel, actor=_actor(access), post=post)
+        post = services.post_cancel(actor=_actor(access), post=post)
     except services.PublishingError as exc:
         return _error(exc)
     return Status(200, _out(post))

@@ -96,3 +96,14 @@ def test_the_list_is_paged_in_the_database_whatever_the_number_of_posts(
     assert first["body"].startswith("Brouillon")
     assert first["targets"][0]["account"] == str(account)
     assert first["targets"][0]["account_id"] == account.pk
+
+
+def test_a_services_refusal_is_a_403_saying_why(cast: Cast, account: SocialAccount) -> None:
+    """The role passes ``org_access`` (contributor) but the service refuses: another key's
+    draft is not this key's to change."""
+    author, other = _client(cast, Role.CONTRIBUTOR), _client(cast, Role.CONTRIBUTOR)
+    post_id = author("post", "/posts/", {"body": "À moi", "account_ids": [account.pk]}).json()["id"]
+    refused = other("post", f"/posts/{post_id}/cancel")
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["detail"]
+    assert Post.objects.get(pk=post_id).status == Post.Status.DRAFT
