@@ -62,6 +62,9 @@ class Connector(ABC):
     capabilities: ClassVar[Capabilities]
     oauth: ClassVar[oauth.OAuthConfig | None] = None
     api_base_url: ClassVar[str]
+    # A reply lookup reads at most this many pages of the network's answers (its largest
+    # page each): beyond them it cannot tell, rather than say « absent » and post twice.
+    reconcile_reply_pages: ClassVar[int] = 3
 
     def __init__(
         self,
@@ -155,6 +158,13 @@ class Connector(ABC):
         caller must not take that for "absent". Other errors mean the lookup failed this time.
         """
         raise NotSupported("vérification des réponses envoyées", network=self.network_name)
+
+    def reply_lookup_cut_short(self) -> NotSupported:
+        """What a reply lookup raises after ``reconcile_reply_pages`` pages without the answer:
+        "cannot tell", never "absent"."""
+        return NotSupported(
+            "vérification d’une réponse parmi autant de messages récents", network=self.network_name
+        )
 
     def read_inbound(
         self, kind: InboundKind, *, cursor: str | None = None, limit: int = 50

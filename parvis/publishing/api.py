@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -105,6 +106,9 @@ def _actor(access: OrgAccess) -> Actor:
 
 
 def _out(post: Post) -> PostOut:
+    """One post: its targets and their accounts in one more query (none when the list already
+    prefetched them)."""
+    prefetch_related_objects([post], selectors.targets_with_accounts())
     return PostOut.from_orm(post)
 
 

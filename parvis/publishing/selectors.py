@@ -17,10 +17,13 @@ PLANNED = [
 ]
 
 
+def targets_with_accounts() -> Prefetch:
+    """How posts read their targets: with each target's account, in one more query."""
+    return Prefetch("targets", queryset=PostTarget.objects.select_related("account"))
+
+
 def posts_of(organisation: Organisation, *, status: str | None = None) -> QuerySet[Post]:
-    posts = Post.objects.for_organisation(organisation).prefetch_related(
-        Prefetch("targets", queryset=PostTarget.objects.select_related("account"))
-    )
+    posts = Post.objects.for_organisation(organisation).prefetch_related(targets_with_accounts())
     return posts.filter(status=status) if status else posts
 
 

@@ -12,6 +12,7 @@ from parvis.accounts.services import api_key_create
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import Post
 from tests.conftest import Cast
+from tests.publishing.conftest import make_account
 
 
 def _client(cast: Cast, role: str) -> Any:
@@ -107,3 +108,18 @@ def test_a_services_refusal_is_a_403_saying_why(cast: Cast, account: SocialAccou
     assert refused.status_code == 403, refused.content
     assert refused.json()["detail"]
     assert Post.objects.get(pk=post_id).status == Post.Status.DRAFT
+
+
+def test_one_posts_accounts_are_read_in_one_query_whatever_their_number(
+    cast: Cast, account: SocialAccount, django_assert_num_queries: Any
+) -> None:
+    others = [make_account(cast.org, handle=f"compte{n}", kind="mastodon") for n in range(3)]
+    viewer, manager = _client(cast, Role.VIEWER), _client(cast, Role.MANAGER)
+    ids = [account.pk, *(a.pk for a in others)]
+    post_id = manager("post", "/posts/", {"body": "Partout", "account_ids": ids}).json()["id"]
+    # Key, membership, the post, its targets with their accounts.
+    with django_assert_num_queries(4):
+        answer = viewer("get", f"/posts/{post_id}/").json()
+    assert sorted(t["account"] for t in answer["targets"]) == sorted(
+        str(a) for a in [account, *others]
+    )

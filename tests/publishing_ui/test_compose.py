@@ -368,6 +368,11 @@ def test_the_post_page_follows_its_publication_then_stops(
     assert not follows()  # tomorrow is too far to poll for
     post.targets.update(status=PostTarget.Status.UNCONFIRMED)
     assert follows()  # sent, waiting for the network to confirm
+    # Each poll gets only the part it swaps, not the whole page.
+    poll = alice_client.get(detail, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="post-live")
+    part = poll.content.decode()
+    assert 'id="post-live"' in part and 'data-target-status="unconfirmed"' in part
+    assert "<html" not in part and "Discussion" not in part
     post.targets.update(status=PostTarget.Status.PUBLISHED)
     Post.objects.filter(pk=post.pk).update(status=Post.Status.PUBLISHED)
     assert not follows()

@@ -27,7 +27,6 @@ from parvis.networks.contracts import (
 )
 from parvis.networks.errors import (
     ConnectorError,
-    NotSupported,
     RateLimited,
     Rejected,
     Transient,
@@ -57,7 +56,6 @@ class LinkedInConnector(Connector):
     api_version: ClassVar[str] = api.API_VERSION
     media_max_polls: ClassVar[int] = 30
     reconcile_window: ClassVar[int] = 20  # recent posts looked at after a timeout
-    reconcile_reply_pages: ClassVar[int] = 3  # of 100 comments each
     # A 429 without "DAY" in its message is a burst limit: try again a little later.
     burst_wait: ClassVar[timedelta] = timedelta(minutes=5)
 
@@ -179,7 +177,9 @@ class LinkedInConnector(Connector):
         """The organisation's answer with these words: among a post's comments, or among a
         comment's replies (``socialActions/{comment urn}/comments``). Beyond
         ``reconcile_reply_pages`` pages the answer is "cannot tell", never "absent"."""
-        nested = api.comment_parts(parent_id) is not None
+        parts = api.comment_parts(parent_id)
+        answered = parent_id if parts else ""  # the parentComment our answer carries
+        url = post_url(parts[0] if parts else parent_id)
         path, start, count = api.COMMENTS.format(urn=api.encode(parent_id)), 0, 100
         wanted = comparable(text)
         for _page in range(self.reconcile_reply_pages):
@@ -187,22 +187,17 @@ class LinkedInConnector(Connector):
             for comment in api.elements(body):
                 if (
                     api.text(comment, "actor") == self.org
-                    and api.text(comment, "parentComment") == (parent_id if nested else "")
+                    and api.text(comment, "parentComment") == answered
                     and api.millis(comment, "created", "time") >= since
                     and comparable(api.text(comment, "message", "text")) == wanted
                 ):
                     urn = api.text(comment, "commentUrn") or api.text(comment, "$URN")
-                    target = api.comment_parts(parent_id)
-                    return PublishResult(
-                        urn, post_url(target[0] if target else parent_id), reconciled=True
-                    )
+                    return PublishResult(urn, url, reconciled=True)
             following = api.next_start(body, start, count)
             if following is None:
                 return None
             start = following
-        raise NotSupported(
-            "vérification d’une réponse parmi autant de commentaires", network="linkedin"
-        )
+        raise self.reply_lookup_cut_short()
 
     def _recent_posts(self, count: int) -> list[dict[str, Any]]:
         path = api.POSTS + api.query(

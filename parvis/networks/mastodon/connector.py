@@ -31,7 +31,6 @@ from parvis.networks.contracts import (
 )
 from parvis.networks.errors import (
     ConnectorError,
-    NotSupported,
     Rejected,
     Transient,
     Unconfirmed,
@@ -170,10 +169,7 @@ class MastodonConnector(Connector):
             if next_max_id is None:
                 return None
             params["max_id"] = next_max_id
-        raise NotSupported(
-            "vérification d’une réponse parmi autant de publications récentes",
-            network="mastodon",
-        )
+        raise self.reply_lookup_cut_short()
 
     def _create(self, payload: dict[str, Any], idempotency_key: str | None) -> PublishResult:
         headers = (

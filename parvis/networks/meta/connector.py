@@ -22,7 +22,7 @@ from parvis.networks.contracts import (
     Page,
     PublishResult,
 )
-from parvis.networks.errors import ConnectorError, NotSupported, Rejected, Unconfirmed
+from parvis.networks.errors import ConnectorError, Rejected, Unconfirmed
 from parvis.networks.meta import graph
 from parvis.networks.text import comparable
 from parvis.networks.transport import JsonResponse
@@ -35,7 +35,6 @@ class MetaConnector(Connector):
     """Base of :class:`FacebookConnector` and :class:`InstagramConnector` (not registered)."""
 
     messaging_extra: ClassVar[dict[str, str]] = {}  # Messenger wants a messaging_type
-    reconcile_reply_pages: ClassVar[int] = 3  # of 100 answers each
 
     def __init__(self, *, media_url: MediaUrl | None = None, **options: Any) -> None:
         """``media_url`` resolves a MediaFile to a public URL Meta can download (required on
@@ -123,9 +122,7 @@ class MetaConnector(Connector):
             if cursor is None:
                 return None
             params["after"] = cursor
-        raise NotSupported(
-            "vérification d’une réponse parmi autant de commentaires", network=self.network_name
-        )
+        raise self.reply_lookup_cut_short()
 
     def insights(
         self, subject: str, metrics: tuple[str, ...], period: str | None = None

@@ -46,7 +46,6 @@ class XConnector(Connector):
     )
     media_chunk_bytes: ClassVar[int] = 1024 * 1024
     media_max_polls: ClassVar[int] = 60
-    reconcile_reply_pages: ClassVar[int] = 3  # of 100 posts each
 
     def _default_token_url(self) -> str:
         return self.base_url + api.TOKEN_PATH
@@ -132,9 +131,7 @@ class XConnector(Connector):
             if token is None:
                 return None
             params["pagination_token"] = token
-        raise NotSupported(
-            "vérification d’une réponse parmi autant de publications récentes", network="x"
-        )
+        raise self.reply_lookup_cut_short()
 
     def _create(self, payload: dict[str, Any]) -> PublishResult:
         body = self.request("POST", api.POSTS, json=payload).body

@@ -58,7 +58,6 @@ class YouTubeConnector(Connector):
     chunk_bytes: ClassVar[int] = 8 * 1024 * 1024  # a multiple of 256 KiB
     max_resumes: ClassVar[int] = 5
     reconcile_window: ClassVar[int] = 25
-    reconcile_reply_pages: ClassVar[int] = 3  # of 100 comments each
 
     def _default_token_url(self) -> str:
         if self.base_url == api.API_BASE_URL:
@@ -168,9 +167,7 @@ class YouTubeConnector(Connector):
             if not token:
                 return None
             params["pageToken"] = token
-        raise NotSupported(
-            "vérification d’une réponse parmi autant de commentaires", network="youtube"
-        )
+        raise self.reply_lookup_cut_short()
 
     def delete(self, remote_id: str) -> None:
         path = api.VIDEOS if api.is_video_id(remote_id) else api.COMMENTS

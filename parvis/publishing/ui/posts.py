@@ -67,16 +67,22 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
         "retryable": any(
             t.status in {PostTarget.Status.FAILED, PostTarget.Status.HELD} for t in targets
         ),
-        "attempts": selectors.attempts_of(post).select_related("target__account")[:50],
-        "history": revision_views(list(post.revisions.select_related("author"))),
-        "comments": post.comments.select_related("author"),
-        "comment_form": CommentForm(),
         "can_edit": services.post_may(actor, post, Change.EDIT) and post.is_editable,
         "can_cancel": services.post_may(actor, post, Change.CANCEL)
         and post.status not in {Post.Status.CANCELLED, Post.Status.PUBLISHED},
         "can_retry": services.post_may(actor, post, Change.RETRY),
-        "can_comment": membership.can(Role.CONTRIBUTOR),
         "can_approve": membership.can(Role.MANAGER) and post.status == Post.Status.PENDING_APPROVAL,
+    }
+    if request.headers.get("HX-Target") == "post-live":
+        # The open page following the publication (every 3 s): only the part it swaps, not the
+        # history's diffs, the attempts and the discussion.
+        return render(request, "publishing/ui/_post_live.html", context)
+    context |= {
+        "attempts": selectors.attempts_of(post).select_related("target__account")[:50],
+        "history": revision_views(list(post.revisions.select_related("author"))),
+        "comments": post.comments.select_related("author"),
+        "comment_form": CommentForm(),
+        "can_comment": membership.can(Role.CONTRIBUTOR),
     }
     return render(request, "publishing/ui/detail.html", context)
 
