@@ -67,7 +67,7 @@ test-postgres:
 	  BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # mypy --strict covers the kernel, accounts and every package without Django views.
-TYPED := parvis/core parvis/accounts parvis/insight parvis/strategy/engine parvis/networks
+TYPED := parvis/core parvis/accounts parvis/insight parvis/strategy/engine parvis/networks parvis/privacy
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

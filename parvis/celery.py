@@ -55,6 +55,14 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "strategy.recompute_alignment",
         "schedule": float(settings.ALIGNMENT_INTERVAL_S),
     },
+    # Privacy: organisations whose deletion delay has run out are deleted (each claimed once);
+    # raw webhook payloads go once processed; old inbox messages and activity log every night.
+    "privacy-deletions": {"task": "privacy.deletions_due", "schedule": crontab(minute="*/15")},
+    "privacy-webhook-purge": {"task": "privacy.webhook_events_purge", "schedule": 3600.0},
+    "privacy-retention": {
+        "task": "privacy.retention_purge",
+        "schedule": crontab(hour="3", minute="40"),
+    },
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "parvis.core",
     "parvis.accounts",
     "parvis.web",
@@ -63,10 +64,13 @@ INSTALLED_APPS = [
     "parvis.inbox",
     "parvis.publishing",
     "parvis.strategy",
+    "parvis.privacy",
 ]
 
 MIDDLEWARE = [
     "parvis.core.middleware.RequestIdMiddleware",
+    # Audit entries written during the request carry the client's address (core/audit.py).
+    "parvis.core.audit.AuditRequestMiddleware",
     # /healthz answers before anything that needs the database, so it can report a dead one.
     "parvis.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -80,6 +84,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Pages: NUL characters removed from forms and query strings, out-of-range values a 400.
+    "parvis.core.input_guard.InputGuardMiddleware",
+    # Last, as django-axes asks: turns a throttled log-in into a 429 (accounts/throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parvis.urls"
@@ -99,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "parvis.web.context_processors.parvis",
                 "parvis.publishing.context_processors.publishing",
+                "parvis.privacy.context_processors.privacy",
             ],
         },
     }
@@ -196,11 +205,83 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed log-ins allowed per e-mail and per IP address within the window, before a pause.
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). Empty: the
+# header is never believed, so a client cannot choose its address (parvis/core/client_ip.py).
+TRUSTED_PROXIES = env_list("PARVIS_TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
+    from ipaddress import ip_network
+
+    for _proxy in TRUSTED_PROXIES:
+        try:
+            ip_network(_proxy, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"PARVIS_TRUSTED_PROXIES: {_proxy!r} is not an IP address or a CIDR range."
+            ) from None
+# Log-in throttling (django-axes, accounts/throttle.py): failed log-ins allowed per (account,
+# client address) and per client address within the window; past either, that pair or that
+# address waits for the end of the window. Another address is never blocked by them.
 LOGIN_RATE_LIMIT = env_int("PARVIS_LOGIN_RATE_LIMIT", default=10)
+LOGIN_RATE_LIMIT_PER_ADDRESS = env_int("PARVIS_LOGIN_RATE_LIMIT_PER_ADDRESS", default=50)
 LOGIN_RATE_WINDOW_S = env_int("PARVIS_LOGIN_RATE_WINDOW", default=900)
+# Password-reset requests per target e-mail and per client address within the window.
+PASSWORD_RESET_RATE_LIMIT = env_int("PARVIS_PASSWORD_RESET_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = env_int(
+    "PARVIS_PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS", default=20
+)
+PASSWORD_RESET_RATE_WINDOW_S = env_int("PARVIS_PASSWORD_RESET_RATE_WINDOW", default=3600)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a throttled log-in before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "parvis.accounts.throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "parvis.accounts.throttle.failure_limit"
+AXES_COOLOFF_TIME = "parvis.accounts.throttle.cool_off"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "parvis.accounts.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "parvis.core.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "parvis.accounts.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True  # only for that account from that address (LoginThrottleHandler)
+# Refused attempts during a pause are not counted, so the pause ends at the end of the window.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True  # successful log-ins are not kept with their address
+AXES_VERBOSE = False  # no banner on every command's start; failures are still logged
 INVITATION_VALID_DAYS = 14
-SIGNUP_OPEN = env_bool("PARVIS_SIGNUP_OPEN", default=True)
+# Who may create an account: "open" (anyone), "invitation" (invitation links only) or
+# "domains" (addresses at PARVIS_SIGNUP_DOMAINS; invitation links still work). The very first
+# account of a fresh install may always be created. PARVIS_SIGNUP_OPEN=1/0, the older setting,
+# still means open/invitation when PARVIS_SIGNUP is not set.
+_signup_default = "invitation" if PRODUCTION else "open"
+if env_str("PARVIS_SIGNUP_OPEN").strip():
+    _signup_default = "open" if env_bool("PARVIS_SIGNUP_OPEN", default=True) else "invitation"
+SIGNUP_MODE = env_str("PARVIS_SIGNUP", _signup_default).strip().lower()
+if SIGNUP_MODE not in {"open", "invitation", "domains"}:
+    raise ConfigError(
+        f"PARVIS_SIGNUP={SIGNUP_MODE!r} is not valid: use open, invitation or domains."
+    )
+SIGNUP_DOMAINS = [domain.lower().lstrip("@") for domain in env_list("PARVIS_SIGNUP_DOMAINS")]
+if SIGNUP_MODE == "domains" and not SIGNUP_DOMAINS:
+    raise ConfigError(
+        "PARVIS_SIGNUP=domains needs PARVIS_SIGNUP_DOMAINS, e.g. menuiserie-martin.fr,martin.fr."
+    )
+
+# --- Privacy (docs/privacy.md) -------------------------------------------------------------
+# Days between an owner's request to delete the organisation and the deletion (owners may
+# cancel until then), and how long data is kept before the daily purge deletes it.
+ORGANISATION_DELETION_DELAY_DAYS = env_int("PARVIS_ORGANISATION_DELETION_DELAY_DAYS", default=7)
+RETENTION_WEBHOOK_DAYS = env_int("PARVIS_RETENTION_WEBHOOK_DAYS", default=7)
+RETENTION_INBOX_DAYS = env_int("PARVIS_RETENTION_INBOX_DAYS", default=3 * 365)
+RETENTION_AUDIT_DAYS = env_int("PARVIS_RETENTION_AUDIT_DAYS", default=365)
+for _name, _days, _lowest, _highest in (
+    ("PARVIS_ORGANISATION_DELETION_DELAY_DAYS", ORGANISATION_DELETION_DELAY_DAYS, 0, 90),
+    # Raw payloads are processed within minutes; a week is the most they may wait.
+    ("PARVIS_RETENTION_WEBHOOK_DAYS", RETENTION_WEBHOOK_DAYS, 1, 7),
+    ("PARVIS_RETENTION_INBOX_DAYS", RETENTION_INBOX_DAYS, 1, 36500),
+    ("PARVIS_RETENTION_AUDIT_DAYS", RETENTION_AUDIT_DAYS, 1, 36500),
+):
+    if not _lowest <= _days <= _highest:
+        raise ConfigError(f"{_name}={_days} must be between {_lowest} and {_highest} days.")
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = env_secret("EMAIL_URL")
@@ -239,8 +320,14 @@ if not PRODUCTION:
 STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
 # Embedded mode serves static files straight from the apps, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
-MEDIA_URL = "/media/"
+MEDIA_URL = "/media/"  # never served: members read files through posts:media_file, networks
+# through signed, expiring addresses (publishing/media_urls.py)
 MEDIA_ROOT = Path(env_str("PARVIS_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Internal nginx location (``internal;``) that sends media bytes after Parvis checked access
+# (X-Accel-Redirect); empty: Parvis streams the file itself.
+MEDIA_ACCEL_REDIRECT = env_str("PARVIS_MEDIA_ACCEL_REDIRECT", "")
+# Pictures with more pixels are refused before being decoded (decompression bombs).
+MEDIA_MAX_PIXELS = env_int("PARVIS_MEDIA_MAX_PIXELS", default=40_000_000)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -283,6 +370,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # django-axes writes two INFO lines per log-in attempt; failures stay visible as WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -291,10 +380,25 @@ LOGGING = {
 # PARVIS_<NETWORK>_API_URL points a network at another server: a local peer in tests, a
 # self-hosted instance in a lab. Mastodon and Bluesky need no app credentials: Parvis registers
 # itself per instance, and Bluesky uses app passwords.
-# Server addresses that people type (a Mastodon instance, a Bluesky PDS) may point at private
-# or loopback hosts only when this is on: off in production, so a manager cannot make the
-# server call its own internal network.
-NETWORK_ALLOW_PRIVATE_HOSTS = env_bool("PARVIS_ALLOW_PRIVATE_HOSTS", default=not PRODUCTION)
+# Every server-side fetch (networks, the language model, addresses people type) goes through
+# parvis.core.guarded_http, which refuses loopback, private, link-local... addresses so that a
+# manager cannot make the server call its own network. These CIDR ranges are allowed anyway
+# (on-premises services, a lab's peers); empty, i.e. off, in every mode. The old switch
+# PARVIS_ALLOW_PRIVATE_HOSTS=on still works and means the loopback and private ranges.
+HTTP_ALLOW_PRIVATE = env_list("PARVIS_HTTP_ALLOW_PRIVATE") or (
+    ["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"]
+    if env_bool("PARVIS_ALLOW_PRIVATE_HOSTS", default=False)
+    else []
+)
+for _range in HTTP_ALLOW_PRIVATE:
+    from ipaddress import ip_network
+
+    try:
+        ip_network(_range, strict=False)
+    except ValueError:
+        raise ConfigError(
+            f"PARVIS_HTTP_ALLOW_PRIVATE: {_range!r} is not an IP address or a CIDR range."
+        ) from None
 NETWORK_KINDS = ("facebook", "instagram", "linkedin", "x", "youtube", "bluesky", "mastodon")
 NETWORKS: dict[str, dict[str, object]] = {
     kind: {

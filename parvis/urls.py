@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("parvis.publishing.urls")),
     path("", include("parvis.publishing.ui.urls")),
     path("", include("parvis.strategy.urls")),
+    path("", include("parvis.privacy.urls")),
 ]

@@ -21,6 +21,9 @@ def _fast_and_isolated(settings: object, tmp_path_factory: pytest.TempPathFactor
     settings.CACHES = {  # type: ignore[attr-defined]
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
+    # The peers and fakes listen on loopback; the product allows no private range by default
+    # (tests/core/test_guarded_http.py turns this off to try the refusals).
+    settings.HTTP_ALLOW_PRIVATE = ["127.0.0.0/8", "::1/128"]  # type: ignore[attr-defined]
     from django.core.cache import cache
 
     cache.clear()

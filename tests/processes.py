@@ -41,6 +41,8 @@ class IsolatedInstance:
             "PARVIS_VAR_DIR": str(folder / "var"),
             "PARVIS_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PARVIS_PUBLIC_BASE_URL": self.base_url,
+            # The peers listen on loopback; the product allows no private range by default.
+            "PARVIS_HTTP_ALLOW_PRIVATE": "127.0.0.0/8,::1/128",
             "PYTHONUNBUFFERED": "1",
             **extra_env,
         }

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from parvis.accounts.models import Membership, Organisation, User
+from parvis.core.guarded_http import AddressRefused, check_url
 from parvis.inbox.models import INTENT_CHOICES, SENTIMENT_CHOICES, Conversation, Label
 from parvis.inbox.selectors import InboxFilters
 from parvis.networks.models import NETWORK_CHOICES, SocialAccount
@@ -115,7 +116,10 @@ class InboxSettingsForm(forms.Form):
         assume_scheme="https",
         label=_("Language model endpoint (OpenAI-compatible, optional)"),
         required=False,
-        help_text=_("A local server or a French provider, e.g. http://127.0.0.1:8080/v1"),
+        help_text=_(
+            "A French provider or your own server, e.g. https://llm.example.fr/v1. A server on "
+            "your own network must first be allowed by whoever runs Parvis."
+        ),
     )
     llm_model = forms.CharField(label=_("Model name"), required=False, max_length=100)
     llm_api_key = forms.CharField(
@@ -133,3 +137,22 @@ class InboxSettingsForm(forms.Form):
             "email"
         )
         field.label_from_instance = lambda user: user.display_name  # type: ignore[method-assign,assignment]
+
+    def clean_llm_base_url(self) -> str:
+        """Refused when saved if the guarded client would refuse it (parvis.core.guarded_http):
+        not http(s), unknown, or on a loopback/private network the operator did not allow; and
+        plain http only for such an allowed server (the API key must not cross in clear)."""
+        value = str(self.cleaned_data.get("llm_base_url") or "")
+        if value:
+            try:
+                check_url(value, require_https=True)
+            except AddressRefused:
+                raise forms.ValidationError(
+                    _(
+                        "Address refused or unreachable: give the public HTTPS address of the "
+                        "service. A server on your own network must first be allowed by whoever "
+                        "runs Parvis."
+                    ),
+                    code="address_refused",
+                ) from None
+        return value

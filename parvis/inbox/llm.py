@@ -3,22 +3,36 @@
 Only an OpenAI-compatible ``/chat/completions`` endpoint (a local server such as llama.cpp or
 vLLM, or a French provider). Never required, never called without a person's click, and what
 it returns only fills the reply box: a person reads it and clicks « Send ».
+
+The endpoint is an address a manager typed: it is called through the guarded client of
+:mod:`parvis.core.guarded_http` (no loopback or private address unless the operator allowed its
+range, no redirect, a size and a time limit), and a failure says nothing of what answered.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
 import httpx
+from django.utils.translation import gettext as _
 
+from parvis.core.guarded_http import AddressRefused, ResponseTooLarge, guarded_client
 from parvis.inbox.models import InboxSettings, Message
 
-TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+logger = logging.getLogger(__name__)
+
+TIMEOUT_S = 30.0
+CONNECT_TIMEOUT_S = 5.0
+DEADLINE_S = 60.0  # a whole call, answer included: a drip-feeding server cannot hold a worker
+MAX_ANSWER_BYTES = 1024 * 1024  # a reply draft is a few hundred bytes of JSON
 MAX_CONTEXT_MESSAGES = 8
 
 
 class LlmUnavailable(Exception):
-    """The endpoint did not give a usable answer; ``str(exc)`` says why, in plain words."""
+    """The endpoint did not give a usable answer; ``str(exc)`` says why, in the user's language
+    and without any word of the endpoint's own (no status line, banner or address)."""
 
 
 SYSTEM_PROMPT = (
@@ -28,6 +42,16 @@ SYSTEM_PROMPT = (
 )
 
 
+def llm_client() -> httpx.Client:
+    """The guarded client the endpoint is called with (tests call it too)."""
+    return guarded_client(
+        timeout=TIMEOUT_S,
+        connect_timeout=CONNECT_TIMEOUT_S,
+        deadline=DEADLINE_S,
+        max_bytes=MAX_ANSWER_BYTES,
+    )
+
+
 def suggest_reply(
     settings: InboxSettings,
     *,
@@ -35,8 +59,11 @@ def suggest_reply(
     messages: list[Message],
     http: httpx.Client | None = None,
 ) -> str:
+    """A draft answer to the last messages; raises :class:`LlmUnavailable`.
+
+    ``http`` replaces the guarded client (tests); by default one is built for this call."""
     if not settings.llm_configured:
-        raise LlmUnavailable("no language model is configured")
+        raise LlmUnavailable(_("no language model is configured"))
     history: list[dict[str, str]] = [
         {"role": "system", "content": SYSTEM_PROMPT.format(organisation=organisation_name)}
     ]
@@ -45,23 +72,61 @@ def suggest_reply(
         history.append({"role": role, "content": message.text[:2000]})
     headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
     url = settings.llm_base_url.rstrip("/") + "/chat/completions"
-    client = http or httpx.Client(timeout=TIMEOUT)
+    client = http or llm_client()
     try:
-        response = client.post(
+        with client.stream(
+            "POST",
             url,
             json={"model": settings.llm_model, "messages": history, "temperature": 0.3},
             headers=headers,
-        )
-        response.raise_for_status()
-        body: Any = response.json()
-        text = body["choices"][0]["message"]["content"]
+        ) as response:
+            status = response.status_code
+            raw = _read(response)
+    except (AddressRefused, httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        _log_failure(settings, exc)
+        raise LlmUnavailable(_("address refused or unreachable")) from exc
+    except httpx.TimeoutException as exc:
+        _log_failure(settings, exc)
+        raise LlmUnavailable(_("the endpoint did not answer in time")) from exc
+    except ResponseTooLarge as exc:
+        _log_failure(settings, exc)
+        raise LlmUnavailable(_("the endpoint's answer is too long")) from exc
     except httpx.HTTPError as exc:
-        raise LlmUnavailable(f"the endpoint did not answer ({type(exc).__name__})") from exc
-    except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise LlmUnavailable("the endpoint's answer was not understood") from exc
+        _log_failure(settings, exc)
+        raise LlmUnavailable(_("the endpoint's answer was not understood")) from exc
     finally:
         if http is None:
             client.close()
+    if not 200 <= status < 300:
+        logger.info("language model answered HTTP %s", status)
+        raise LlmUnavailable(_("the endpoint refused the request"))
+    try:
+        body: Any = json.loads(raw)
+        text = body["choices"][0]["message"]["content"]
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise LlmUnavailable(_("the endpoint's answer was not understood")) from exc
     if not isinstance(text, str) or not text.strip():
-        raise LlmUnavailable("the endpoint gave an empty answer")
+        raise LlmUnavailable(_("the endpoint gave an empty answer"))
     return text.strip()[:5000]
+
+
+def _read(response: httpx.Response) -> bytes:
+    """The decoded body, cut past :data:`MAX_ANSWER_BYTES` (the guard caps the raw bytes; a
+    compressed answer is counted again once inflated)."""
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > MAX_ANSWER_BYTES:
+            raise ResponseTooLarge("answer too long once decoded", request=response.request)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _log_failure(settings: InboxSettings, exc: Exception) -> None:
+    # The organisation and the kind of failure, never the key, the prompt or the answer.
+    logger.info(
+        "language model call failed for organisation %s: %s",
+        settings.organisation_id,
+        type(exc).__name__,
+    )

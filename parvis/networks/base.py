@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from parvis.core.guarded_http import guarded_client
 from parvis.core.vocabulary import Network
 from parvis.networks import oauth
 from parvis.networks.capabilities import Capabilities
@@ -65,6 +66,9 @@ class Connector(ABC):
     # A reply lookup reads at most this many pages of the network's answers (its largest
     # page each): beyond them it cannot tell, rather than say « absent » and post twice.
     reconcile_reply_pages: ClassVar[int] = 3
+    # Whether :meth:`revoke_tokens` asks the network to end the account's access (an
+    # organisation's deletion revokes what it can, docs/privacy.md).
+    revokes_tokens: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -82,12 +86,18 @@ class Connector(ABC):
     ) -> None:
         """``base_url``/``token_url`` override the network's (tests point them at a fake);
         ``on_tokens_refreshed`` is called with every new TokenSet so the caller stores the
-        rotated refresh token before anything else can fail."""
+        rotated refresh token before anything else can fail. Without ``http``, the connector
+        builds a guarded client (:mod:`parvis.core.guarded_http`): Mastodon and Bluesky servers
+        are typed by people, and every network's address is checked the same way."""
         self._tokens = tokens
         self.account_id = account_id
         self.app = app
         self._owns_http = http is None
-        self.http = http or httpx.Client(follow_redirects=False)
+        self.http = http or guarded_client(
+            timeout=policy.timeout,
+            connect_timeout=policy.connect_timeout,
+            max_bytes=policy.max_response_bytes,
+        )
         self.base_url = (base_url or self.api_base_url).rstrip("/")
         self.token_url = token_url
         self.policy = policy
@@ -142,6 +152,11 @@ class Connector(ABC):
 
     def delete(self, remote_id: str) -> None:
         raise NotSupported("suppression", network=self.network_name)
+
+    def revoke_tokens(self) -> None:
+        """Ask the network to invalidate this account's tokens for good (the person can then
+        no longer be reached with them, even from a stolen backup)."""
+        raise NotSupported("révocation des jetons", network=self.network_name)
 
     def reply(self, *, parent_id: str, text: str) -> PublishResult:
         """Answer ``parent_id``. May raise :class:`Unconfirmed`: call :meth:`reconcile_reply`

@@ -5,8 +5,6 @@ Also the few calls a connection needs before any connector exists (see the secon
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from django.conf import settings
 
+from parvis.core.guarded_http import AddressRefused, check_url, is_guarded
 from parvis.core.vocabulary import Network
 from parvis.networks.bluesky.client import jwt_expiry
 from parvis.networks.contracts import AccountInfo, AppCredentials, TokenSet
@@ -51,6 +50,10 @@ def build_connector(account: SocialAccount, **overrides: Any) -> Connector:
     The API address is the account's own (instance-based networks) or the configured override,
     else the network's. Rotated tokens are written to the database from the refresh callback,
     before the call that needed them goes on, so a crash never loses a single-use refresh token.
+
+    An account whose server a person typed (Mastodon, Bluesky) is only ever called through a
+    guarded client: an ``http`` override that is not one is dropped, and the connector builds
+    its own (:func:`parvis.core.guarded_http.guarded_client`).
     """
     conf = settings.NETWORKS[account.kind]
     connector_class = get_connector_class(account.kind)
@@ -63,6 +66,9 @@ def build_connector(account: SocialAccount, **overrides: Any) -> Connector:
         "on_tokens_refreshed": account.store_tokens,
     }
     options.update(overrides)
+    http = options.get("http")
+    if account.api_base_url and http is not None and not is_guarded(http):
+        del options["http"]
     return connector_class(**options)
 
 
@@ -122,32 +128,19 @@ def _text(body: dict[str, Any], key: str, network: str) -> str:
 def normalise_server_url(value: str) -> str:
     """``mastodon.social``, ``https://mastodon.social/about`` → ``https://mastodon.social``.
 
-    Unless ``NETWORK_ALLOW_PRIVATE_HOSTS`` is on, the address must be HTTPS and resolve only to
-    public addresses: a typed server address must not reach the machine's own network.
+    The one check of :func:`parvis.core.guarded_http.check_url`: HTTPS, and a host whose every
+    address is public, unless the operator allowed its range (``PARVIS_HTTP_ALLOW_PRIVATE``,
+    where plain http is accepted too). Raises ValueError with a neutral message otherwise.
     """
     value = value.strip()
     if "://" not in value:
         value = "https://" + value
-    url = httpx.URL(value)
-    if url.scheme not in ("http", "https") or not url.host:
-        raise ValueError(f"not a server address: {value!r}")
-    if not settings.NETWORK_ALLOW_PRIVATE_HOSTS:
-        _require_public_host(url)
+    try:
+        url = check_url(value, require_https=True)
+    except AddressRefused as exc:
+        raise ValueError(str(exc)) from None
     port = f":{url.port}" if url.port else ""
     return f"{url.scheme}://{url.host}{port}"
-
-
-def _require_public_host(url: httpx.URL) -> None:
-    if url.scheme != "https":
-        raise ValueError(f"not an HTTPS address: {url}")
-    try:
-        infos = socket.getaddrinfo(url.host, url.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError:
-        raise ValueError(f"unknown server: {url.host}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ValueError(f"{url.host} is a private or local address")
 
 
 # https://docs.joinmastodon.org/methods/apps/#create

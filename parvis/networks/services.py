@@ -26,6 +26,7 @@ from parvis.accounts.models import Membership, User
 from parvis.accounts.roles import Role
 from parvis.accounts.selectors import membership_in
 from parvis.core.audit import audit_record
+from parvis.core.guarded_http import guarded_client
 from parvis.core.vocabulary import NETWORK_LABELS, Network
 from parvis.networks import oauth, signin
 from parvis.networks.connect import (
@@ -146,7 +147,7 @@ def _mastodon_instance_app(server: str, redirect_uri: str) -> MastodonInstanceAp
     if found is not None:
         return found
     try:
-        with httpx.Client(follow_redirects=False) as http:
+        with guarded_client() as http:
             app = mastodon_register_app(http, server, redirect_uri=redirect_uri)
     except ConnectorError as exc:
         raise ConnectFailed(
@@ -233,7 +234,7 @@ def account_connect_oauth_finish(
             % {"network": NETWORK_LABELS[kind], "error": error or _("no code")}
         )
     try:
-        with httpx.Client(follow_redirects=False) as http:
+        with guarded_client() as http:
             candidates = _exchange(http, pending, kind, code)
     except ConnectorError as exc:
         if pending.instance_app is not None and isinstance(exc, Rejected):
@@ -358,7 +359,7 @@ def account_connect_bluesky(
         raise ConnectFailed(_("This is not the address of a Bluesky server.")) from exc
     identifier = handle.strip().removeprefix("@")
     try:
-        with httpx.Client(follow_redirects=False) as http:
+        with guarded_client() as http:
             session = bluesky_create_session(
                 http, server, identifier=identifier, password=app_password
             )
@@ -579,7 +580,7 @@ def _refresh_one(pk: int, now: datetime) -> bool | None:
 
 def _refresh(account: SocialAccount) -> None:
     if account.network is Network.BLUESKY:
-        with httpx.Client(follow_redirects=False) as http:
+        with guarded_client() as http:
             session = bluesky_refresh_session(http, account.api_base_url, account.refresh_token)
         account.store_tokens(session.tokens)
         account.refresh_expires_at = session.refresh_expires_at

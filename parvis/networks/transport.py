@@ -7,7 +7,8 @@ body or a 10 MB answer is an error, never a crash), maps statuses and timeouts t
 
 Retry rules: a request that never left (connection refused) is always retried; an idempotent
 request (GET, DELETE...) is retried on :class:`Transient`; a non-idempotent one (publishing) is
-never retried here, and a timeout after sending it raises :class:`Unconfirmed`.
+never retried here, and a timeout after sending it raises :class:`Unconfirmed`. An address the
+guard of :mod:`parvis.core.guarded_http` refuses is :class:`Rejected` at once, in neutral words.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from parvis.core.guarded_http import AddressRefused, ResponseTooLarge
 from parvis.networks.errors import (
     AuthExpired,
     ConnectorError,
@@ -41,6 +43,8 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 # Gateway timeouts: the origin may have done the work; for a publish that is "unconfirmed".
 MAYBE_DONE_STATUSES = frozenset({504, 524})
 DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=1)
+# Shown to the user inside Rejected's sentence: neutral whatever the guard found.
+ADDRESS_REFUSED_REASON = "adresse refusée ou injoignable"
 
 
 def utc_now() -> datetime:
@@ -150,6 +154,11 @@ def _send_once(
             status = response.status_code
             raw = _read_capped(response, policy.max_response_bytes)
             headers = response.headers
+    except AddressRefused as exc:
+        # The guard refused the address before any byte left (parvis.core.guarded_http): the
+        # same call will be refused again, and the user learns nothing of what is there.
+        _log(method, url, None, started)
+        raise Rejected(ADDRESS_REFUSED_REASON, network=network) from exc
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
         raise _NotSent(f"connection failed: {type(exc).__name__}", network=network) from exc
     except httpx.TimeoutException as exc:
@@ -157,7 +166,7 @@ def _send_once(
         if safe:
             raise Transient("timed out", network=network, status=status) from exc
         raise Unconfirmed("timed out after sending", network=network, status=status) from exc
-    except _TooLarge as exc:
+    except (_TooLarge, ResponseTooLarge) as exc:
         _log(method, url, status, started)
         raise _unreadable("response too large", network, status, safe) from exc
     except httpx.HTTPError as exc:  # truncated body, reset connection, protocol error

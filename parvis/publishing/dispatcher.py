@@ -33,6 +33,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from parvis.core.guarded_http import guarded_client
 from parvis.networks.contracts import PublishResult
 from parvis.networks.errors import (
     AuthExpired,
@@ -201,10 +202,11 @@ _local = threading.local()
 
 def _http_client() -> httpx.Client:
     """One HTTP client per thread, kept: building one (TLS context, pool) costs more CPU than
-    the publish call itself. Timeouts are set per request by the transport."""
+    the publish call itself. Timeouts are set per request by the transport. It is the guarded
+    client, so accounts on a server a person typed (Mastodon, Bluesky) can use it too."""
     client: httpx.Client | None = getattr(_local, "http", None)
     if client is None or client.is_closed:
-        client = httpx.Client(follow_redirects=False)
+        client = guarded_client()
         _local.http = client
     return client
 

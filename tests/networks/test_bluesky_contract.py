@@ -359,3 +359,16 @@ def test_the_same_words_below_another_message_are_another_answer(
     two = connector.reply(parent_id=second, text="Oui.")
     assert one.remote_id != two.remote_id and not two.reconciled
     assert harness.published_texts().count("Oui.") == 2
+
+
+def test_revoked_tokens_can_no_longer_be_renewed(harness: BlueskyHarness) -> None:
+    """An organisation's deletion signs its Bluesky sessions out: the refresh JWT dies at the
+    PDS, so a copy of the tokens (a stolen backup, say) cannot buy a new session."""
+    session = harness.session
+    harness.connector().revoke_tokens()
+    assert [s.path.split("?")[0].rpartition(".")[2] for s in harness.proxy.seen] == [
+        "deleteSession"
+    ]
+    tokens = TokenSet(expired(session["accessJwt"]), session["refreshJwt"])
+    with pytest.raises(AuthExpired):
+        harness.connector(tokens=tokens).account_info()

@@ -122,13 +122,23 @@ def test_contributors_and_viewers_cannot_connect(cast: Cast, mastodon_peer: Mast
 
 @pytest.mark.parametrize(
     "address",
-    ["http://127.0.0.1:3000", "https://localhost", "https://10.0.0.5", "http://example.org"],
+    [
+        "http://127.0.0.1:3000",
+        "https://localhost",
+        "https://10.0.0.5",
+        "http://example.org",
+        "https://[::1]",
+        "https://[::ffff:127.0.0.1]",
+        "https://169.254.169.254",
+        "https://100.64.0.1",
+    ],
 )
-def test_in_production_a_typed_server_address_must_be_public_https(
+def test_by_default_a_typed_server_address_must_be_public_https(
     settings: object, address: str
 ) -> None:
     from parvis.networks.connect import normalise_server_url
 
-    settings.NETWORK_ALLOW_PRIVATE_HOSTS = False  # type: ignore[attr-defined]
-    with pytest.raises(ValueError, match="private or local|not an HTTPS"):
+    # The product's default, in every mode.
+    settings.HTTP_ALLOW_PRIVATE = []  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="^address refused or unreachable$"):
         normalise_server_url(address)

@@ -22,6 +22,8 @@ POST_COLLECTION = "app.bsky.feed.post"
 GET_SESSION = "/xrpc/com.atproto.server.getSession"
 # https://docs.bsky.app/docs/api/com-atproto-server-refresh-session
 REFRESH_SESSION = "/xrpc/com.atproto.server.refreshSession"
+# https://docs.bsky.app/docs/api/com-atproto-server-delete-session
+DELETE_SESSION = "/xrpc/com.atproto.server.deleteSession"
 # https://docs.bsky.app/docs/api/com-atproto-repo-put-record
 PUT_RECORD = "/xrpc/com.atproto.repo.putRecord"
 # https://docs.bsky.app/docs/api/com-atproto-repo-get-record

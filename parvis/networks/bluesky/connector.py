@@ -25,7 +25,7 @@ from parvis.networks.bluesky import client as api
 from parvis.networks.bluesky import records
 from parvis.networks.bluesky.media import upload_blob
 from parvis.networks.bluesky.reading import inbound_page, thread_comments
-from parvis.networks.bluesky.session import refresh_session
+from parvis.networks.bluesky.session import delete_session, refresh_session
 from parvis.networks.contracts import (
     AccountInfo,
     Draft,
@@ -55,7 +55,13 @@ class BlueskyConnector(Connector):
     refresh_margin: ClassVar[timedelta] = timedelta(minutes=10)  # access JWTs live 2 hours
     uris_per_call: ClassVar[int] = 25
 
+    revokes_tokens: ClassVar[bool] = True
+
     # --- session ------------------------------------------------------------------------------
+
+    def revoke_tokens(self) -> None:
+        """``deleteSession`` with the refresh JWT (an app password's session signed out)."""
+        delete_session(self, self._tokens)
 
     def refresh_tokens(self) -> TokenSet:
         """``refreshSession`` with the refresh JWT; both JWTs rotate: the listener stores them

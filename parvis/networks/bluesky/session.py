@@ -36,3 +36,21 @@ def refresh_session(connector: Connector, tokens: TokenSet) -> TokenSet:
         refresh_token=api.required(session, "refreshJwt"),
         expires_at=api.jwt_expiry(access),
     )
+
+
+def delete_session(connector: Connector, tokens: TokenSet) -> None:
+    """Sign the app-password session out: the PDS revokes its refresh JWT, so neither it nor
+    the access JWTs it buys can be renewed. Without a refresh JWT there is nothing to revoke."""
+    if not tokens.refresh_token:
+        return
+    send(
+        connector.http,
+        connector,
+        "POST",
+        connector.base_url + api.DELETE_SESSION,
+        idempotent=True,  # signing out twice leaves the session as signed out as once
+        policy=connector.policy,
+        clock=connector.clock,
+        sleep=connector.sleep,
+        headers={"Authorization": f"Bearer {tokens.refresh_token}"},
+    )
