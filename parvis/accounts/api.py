@@ -1,6 +1,7 @@
 """REST endpoints of the accounts app."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: ``@paginate`` wraps the view, and ninja reads the
+# wrapper's annotations in the pagination module, where names such as ``OrgSlug`` are unknown.
 
 from datetime import datetime
 
@@ -11,6 +12,8 @@ from ninja.pagination import paginate
 from parvis.accounts.roles import Role
 from parvis.accounts.selectors import members_of
 from parvis.core.api_auth import org_access
+from parvis.core.api_pagination import BoundedPagination
+from parvis.core.api_schemas import OrgSlug, responses
 from parvis.core.models import AuditEvent
 
 router = Router(tags=["organisations"])
@@ -40,8 +43,12 @@ class AuditEventOut(Schema):
     target_label: str
 
 
-@router.get("/o/{org}/", response=OrganisationOut, summary="The organisation and your role in it")
-def organisation_detail(request: HttpRequest, org: str) -> OrganisationOut:
+@router.get(
+    "/o/{org}/",
+    response=responses({200: OrganisationOut}),
+    summary="The organisation and your role in it",
+)
+def organisation_detail(request: HttpRequest, org: OrgSlug) -> OrganisationOut:
     access = org_access(request, org, Role.VIEWER)
     o = access.organisation
     return OrganisationOut(
@@ -54,8 +61,12 @@ def organisation_detail(request: HttpRequest, org: str) -> OrganisationOut:
     )
 
 
-@router.get("/o/{org}/members/", response=list[MemberOut], summary="Members and their roles")
-def member_list(request: HttpRequest, org: str) -> list[MemberOut]:
+@router.get(
+    "/o/{org}/members/",
+    response=responses({200: list[MemberOut]}),
+    summary="Members and their roles",
+)
+def member_list(request: HttpRequest, org: OrgSlug) -> list[MemberOut]:
     access = org_access(request, org, Role.VIEWER)
     return [
         MemberOut(email=m.user.email, full_name=m.user.full_name, role=m.role)
@@ -63,8 +74,12 @@ def member_list(request: HttpRequest, org: str) -> list[MemberOut]:
     ]
 
 
-@router.get("/o/{org}/audit/", response=list[AuditEventOut], summary="Activity log, newest first")
-@paginate
-def audit_list(request: HttpRequest, org: str) -> object:
+@router.get(
+    "/o/{org}/audit/",
+    response=responses({200: list[AuditEventOut]}),
+    summary="Activity log, newest first",
+)
+@paginate(BoundedPagination)
+def audit_list(request: HttpRequest, org: OrgSlug) -> object:
     access = org_access(request, org, Role.MANAGER)
     return AuditEvent.objects.for_organisation(access.organisation)

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parvis.accounts.models import User
-from parvis.accounts.ratelimit import login_blocked, login_failed, login_succeeded
+from parvis.accounts.models import Invitation, User
 from parvis.accounts.roles import Role
+from parvis.accounts.throttle import lockout_message
 
-
-def client_ip(request: HttpRequest | None) -> str:
-    if request is None:
-        return "-"
-    return str(request.META.get("REMOTE_ADDR", "-"))
+# The furthest expiry an API key may be given: later dates are almost surely typos.
+API_KEY_MAX_VALIDITY = timedelta(days=3660)
 
 
 class SignUpForm(forms.Form):
@@ -32,8 +30,23 @@ class SignUpForm(forms.Form):
         help_text=_("At least 8 characters, not only digits, not too common."),
     )
 
+    def __init__(self, *args: Any, allowed_domains: list[str] | None = None, **kwargs: Any):
+        """``allowed_domains``: when given, only addresses at these domains may sign up."""
+        super().__init__(*args, **kwargs)
+        self.allowed_domains = allowed_domains
+
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()
+        domain = email.rsplit("@", 1)[-1]
+        if self.allowed_domains is not None and domain not in self.allowed_domains:
+            raise forms.ValidationError(
+                _(
+                    "Sign-up on this server is reserved for addresses at %(domains)s. "
+                    "Otherwise, ask a member of your organisation for an invitation."
+                ),
+                params={"domains": ", ".join(self.allowed_domains)},
+                code="domain",
+            )
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(
                 _("An account already uses this address. Log in or reset your password.")
@@ -52,24 +65,32 @@ class SignUpForm(forms.Form):
         return cleaned
 
 
+class InvitationSignUpForm(SignUpForm):
+    """Sign-up through an invitation: the account gets the invited address, whatever is posted."""
+
+    def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any):
+        super().__init__(*args, initial={"email": invitation.email}, **kwargs)
+        # A disabled field ignores the submitted value and keeps the initial one.
+        self.fields["email"].disabled = True
+        self.fields["email"].help_text = _("The address the invitation was sent to.")
+
+
 class LoginForm(AuthenticationForm):
-    """Django's log-in form, with a pause after repeated failures (per address and per IP)."""
+    """Django's log-in form; django-axes counts the failures and pauses (accounts/throttle.py).
+
+    While paused, axes refuses even the right password; the form then says why and for how
+    long instead of « wrong password ».
+    """
 
     def clean(self) -> dict[str, Any]:
-        email = (self.data.get("username") or "").strip().lower()
-        ip = client_ip(self.request)
-        if login_blocked(email=email, ip=ip):
-            raise forms.ValidationError(
-                _("Too many failed attempts. Wait 15 minutes or reset your password."),
-                code="rate_limited",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            login_failed(email=email, ip=ip)
+            if self.request is not None and getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(
+                    lockout_message(self.request), code="rate_limited"
+                ) from None
             raise
-        login_succeeded(email=email)
-        return cleaned
 
 
 def timezone_choices() -> list[tuple[str, str]]:
@@ -104,6 +125,24 @@ class RoleForm(forms.Form):
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Key name"), max_length=80)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    valid_until = forms.DateField(
+        label=_("Valid until (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The key stops working after this day. Empty: until it is revoked."),
+    )
+
+    def clean_valid_until(self) -> datetime | None:
+        """The end of the chosen day in the current (the organisation's) time zone."""
+        day = self.cleaned_data.get("valid_until")
+        if day is None:
+            return None
+        today = timezone.localdate()
+        if day < today:
+            raise forms.ValidationError(_("Choose today or a later day."), code="past")
+        if day > today + API_KEY_MAX_VALIDITY:
+            raise forms.ValidationError(_("Choose a day within ten years."), code="too_far")
+        return timezone.make_aware(datetime.combine(day, time.max))
 
 
 class LanguageForm(forms.Form):

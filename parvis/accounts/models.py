@@ -150,14 +150,22 @@ class ApiKey(OrganisationOwned):
     # The first characters, kept in clear so the owner can tell keys apart.
     prefix = models.CharField(max_length=16)
     key_hash = models.CharField(max_length=64, unique=True)
+    # Its keys are revoked when this member leaves the organisation (services.membership_remove).
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Optional: past this moment the key no longer authenticates.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Whether the key authenticates: neither revoked nor expired."""
+        return self.revoked_at is None and not self.is_expired

@@ -26,7 +26,9 @@ from parvis.core.models import AuditEvent
 from parvis.core.scoping import get_scoped_or_404
 
 
-def _apply_errors(form: OrganisationForm | InvitationForm, exc: ValidationError) -> None:
+def _apply_errors(
+    form: OrganisationForm | InvitationForm | ApiKeyForm, exc: ValidationError
+) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -188,9 +190,12 @@ def api_keys(request: OrgRequest) -> HttpResponse:
                 membership=request.membership,
                 name=form.cleaned_data["name"],
                 role=form.cleaned_data["role"],
+                expires_at=form.cleaned_data["valid_until"],
             )
         except PermissionDenied as exc:
             form.add_error("role", str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
         else:
             new_secret = issued.secret
             form = ApiKeyForm()

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
 
 from parvis.accounts.models import ApiKey, Invitation, Membership, Organisation, User
+
+
+def signup_mode() -> str:
+    """The sign-up rule in force: ``open``, ``invitation`` or ``domains`` (``SIGNUP_MODE``).
+
+    A server without any account is open whatever the setting, so its first user can start.
+    """
+    if not User.objects.exists():
+        return "open"
+    return str(settings.SIGNUP_MODE)
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -50,4 +61,18 @@ def pending_invitations(organisation: Organisation) -> QuerySet[Invitation]:
 
 
 def api_keys_of(organisation: Organisation) -> QuerySet[ApiKey]:
-    return ApiKey.objects.for_organisation(organisation).order_by("revoked_at", "-created_at")
+    """The organisation's keys, each with ``creator_is_member``: False once its creator left
+    (or deleted their account), so the owner sees which keys nobody answers for."""
+    keys: QuerySet[ApiKey] = (
+        ApiKey.objects.for_organisation(organisation)
+        .select_related("created_by")
+        .annotate(
+            creator_is_member=Exists(
+                Membership.objects.filter(
+                    organisation=organisation, user_id=OuterRef("created_by_id")
+                )
+            )
+        )
+        .order_by("revoked_at", "-created_at")
+    )
+    return keys

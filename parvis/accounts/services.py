@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +25,7 @@ from parvis.accounts.models import (
     hash_token,
 )
 from parvis.accounts.roles import Role, at_least
+from parvis.accounts.throttle import login_failures_forget
 from parvis.core.audit import audit_record
 
 
@@ -32,6 +33,19 @@ def user_sign_up(*, email: str, password: str, full_name: str = "", language: st
     user = User.objects.create_user(email, password, full_name=full_name, language=language)
     audit_record(action="user.signed_up", organisation=None, actor=user, target=user)
     return user
+
+
+def user_password_reset_completed(*, user: User, ip_address: str | None = None) -> None:
+    """After a new password was set through an e-mailed link: lift every log-in pause on the
+    account (whoever caused it) and record it."""
+    login_failures_forget(email=user.email)
+    audit_record(
+        action="user.password_reset",
+        organisation=None,
+        actor=user,
+        target=user,
+        ip_address=ip_address,
+    )
 
 
 def _unique_slug(name: str) -> str:
@@ -121,6 +135,11 @@ def invitation_create(
     return IssuedInvitation(invitation=invitation, url=url)
 
 
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """An invitation is accepted only by the account with the address it was sent to."""
+    return user.email.strip().lower() == invitation.email.strip().lower()
+
+
 def invitation_find(token: str) -> Invitation | None:
     invitation: Invitation | None = (
         Invitation.objects.select_related("organisation")
@@ -134,10 +153,16 @@ def invitation_find(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """Make ``user`` a member; the invitation is used up even if the user joined another way."""
+    """Make ``user`` a member; the invitation is used up even if the user joined another way.
+
+    Raises ``PermissionDenied`` when ``user`` is not the invited address: a forwarded or
+    leaked link must not let someone else in.
+    """
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable():
         raise ValidationError(_("This invitation has expired or was already used."))
+    if not invitation_is_for(invitation, user):
+        raise PermissionDenied(_("This invitation was sent to another e-mail address."))
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
@@ -213,6 +238,13 @@ def membership_remove(*, acting: Membership, target: Membership) -> None:
         target=target,
         email=target.user.email,
     )
+    # A key outlives nobody who answers for it: the leaving member's keys stop working.
+    api_keys_revoke_created_by(
+        creator=target.user,
+        organisation=acting.organisation,
+        actor=acting.user,
+        reason="creator_left",
+    )
     target.delete()
 
 
@@ -257,10 +289,15 @@ class IssuedApiKey:
     secret: str  # shown once to the user, never stored
 
 
-def api_key_create(*, membership: Membership, name: str, role: str) -> IssuedApiKey:
+def api_key_create(
+    *, membership: Membership, name: str, role: str, expires_at: datetime | None = None
+) -> IssuedApiKey:
+    """A new key; ``expires_at`` (optional) is the moment it stops working."""
     _require(membership, Role.MANAGER)
     if not at_least(membership.role, role):
         raise PermissionDenied(_("A key cannot have more rights than you."))
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"valid_until": _("Choose today or a later day.")})
     secret = settings.API_KEY_PREFIX + secrets.token_urlsafe(32)
     api_key = ApiKey.objects.create(
         organisation=membership.organisation,
@@ -269,6 +306,7 @@ def api_key_create(*, membership: Membership, name: str, role: str) -> IssuedApi
         prefix=secret[:10],
         key_hash=hash_token(secret),
         created_by=membership.user,
+        expires_at=expires_at,
     )
     audit_record(
         action="api_key.created",
@@ -276,6 +314,7 @@ def api_key_create(*, membership: Membership, name: str, role: str) -> IssuedApi
         actor=membership.user,
         target=api_key,
         role=role,
+        expires_at=expires_at.isoformat() if expires_at else None,
     )
     return IssuedApiKey(api_key=api_key, secret=secret)
 
@@ -292,17 +331,47 @@ def api_key_revoke(*, membership: Membership, api_key: ApiKey) -> None:
     )
 
 
+def api_keys_revoke_created_by(
+    *,
+    creator: User,
+    organisation: Organisation | None = None,
+    actor: User | None = None,
+    reason: str,
+) -> int:
+    """Revoke the keys ``creator`` made, in ``organisation`` or (None) in every organisation,
+    e.g. when they leave it or delete their account. Each revocation is audit-logged with
+    ``reason``. Returns how many keys were revoked."""
+    keys = ApiKey.objects.filter(created_by=creator, revoked_at=None).select_related("organisation")
+    if organisation is not None:
+        keys = keys.filter(organisation=organisation)
+    revoked = 0
+    for api_key in keys:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+        audit_record(
+            action="api_key.revoked",
+            organisation=api_key.organisation,
+            actor=actor,
+            target=api_key,
+            reason=reason,
+        )
+        revoked += 1
+    return revoked
+
+
 def api_key_authenticate(secret: str) -> ApiKey | None:
+    """The key with this secret if it may be used now (not revoked, not expired), else None."""
     if not secret.startswith(settings.API_KEY_PREFIX):
         return None
-    api_key = (
+    api_key: ApiKey | None = (
         ApiKey.objects.select_related("organisation")
         .filter(key_hash=hash_token(secret), revoked_at=None)
         .first()
     )
-    if api_key is not None:
-        # One write per minute at most: the timestamp is informative, not an access log.
-        now = timezone.now()
-        if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=1):
-            ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    if api_key is None or not api_key.is_active:
+        return None
+    # One write per minute at most: the timestamp is informative, not an access log.
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > timedelta(minutes=1):
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
     return api_key

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from parvis.accounts import services
-from parvis.accounts.forms import LanguageForm, LoginForm, SignUpForm
+from parvis.accounts import selectors, services
+from parvis.accounts.forms import InvitationSignUpForm, LanguageForm, LoginForm, SignUpForm
 from parvis.accounts.models import User
+from parvis.accounts.throttle import password_reset_allowed
+from parvis.core.client_ip import client_ip
 
 
 def _sign_up_and_log_in(request: HttpRequest, form: SignUpForm) -> User:
@@ -31,21 +38,30 @@ def _sign_up_and_log_in(request: HttpRequest, form: SignUpForm) -> User:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """Open, by invitation only, or for some e-mail domains (``settings.SIGNUP_MODE``)."""
     if request.user.is_authenticated:
         return redirect("web:home")
-    if not settings.SIGNUP_OPEN:
+    mode = selectors.signup_mode()
+    if mode == "invitation":
         return render(request, "accounts/signup_closed.html", status=403)
-    form = SignUpForm(request.POST or None)
+    domains = list(settings.SIGNUP_DOMAINS) if mode == "domains" else None
+    form = SignUpForm(request.POST or None, allowed_domains=domains)
     if request.method == "POST" and form.is_valid():
         _sign_up_and_log_in(request, form)
         return redirect("accounts:organisation_create")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "signup_domains": domains})
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The « create an account » link only where someone could use it.
+        context["signup_open"] = selectors.signup_mode() != "invitation"
+        return context
 
 
 class LogoutView(auth_views.LogoutView):
@@ -58,6 +74,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        allowed = password_reset_allowed(
+            email=form.cleaned_data["email"], ip=client_ip(self.request)
+        )
+        if not allowed:
+            # The same answer as when a link was sent: a throttled request tells nothing
+            # about the address, and sends nothing to it.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
@@ -67,6 +93,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_password_reset_completed(user=form.user, ip_address=client_ip(self.request))
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -74,20 +105,28 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Join through an invitation: as the logged-in user if they are the invited address, or
+    with a new account that gets the invited address. Works whatever the sign-up mode."""
     invitation = services.invitation_find(token)
     if invitation is None:
         return render(request, "accounts/invitation_invalid.html", status=404)
-    form = SignUpForm(request.POST or None, initial={"email": invitation.email})
+    user: Any = request.user
+    if user.is_authenticated and not services.invitation_is_for(invitation, user):
+        return render(
+            request, "accounts/invitation_wrong_user.html", {"invitation": invitation}, status=403
+        )
+    form = InvitationSignUpForm(request.POST or None, invitation=invitation)
     if request.method == "POST":
-        if request.user.is_authenticated:
-            user = request.user
-        elif form.is_valid():
+        if not user.is_authenticated:
+            if not form.is_valid():
+                return render(
+                    request, "accounts/invitation.html", {"invitation": invitation, "form": form}
+                )
             user = _sign_up_and_log_in(request, form)
-        else:
-            return render(
-                request, "accounts/invitation.html", {"invitation": invitation, "form": form}
-            )
-        services.invitation_accept(invitation=invitation, user=user)
+        try:
+            services.invitation_accept(invitation=invitation, user=user)
+        except ValidationError:  # used or cancelled since the page was shown
+            return render(request, "accounts/invitation_invalid.html", status=404)
         messages.success(
             request, _("Welcome to %(name)s.") % {"name": invitation.organisation.name}
         )

@@ -30,6 +30,7 @@ from django.http import (
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from parvis.core.client_ip import client_ip
 from parvis.core.vocabulary import Network
 from parvis.networks import webhooks
 from parvis.networks.models import WebhookEvent
@@ -53,7 +54,7 @@ def _refuse(request: HttpRequest, network: Network, reason: str) -> HttpResponse
         extra={
             "network": network.value,
             "reason": reason,
-            "client": request.META.get("REMOTE_ADDR", "-"),
+            "client": client_ip(request) or "-",
         },
     )
     return HttpResponseForbidden(reason)

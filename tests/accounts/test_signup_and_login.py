@@ -83,17 +83,24 @@ def test_log_in_and_out(cast: Cast) -> None:
 def test_repeated_failed_log_ins_are_paused(cast: Cast, settings: object) -> None:
     settings.LOGIN_RATE_LIMIT = 3  # type: ignore[attr-defined]
     client = Client()
-    for _ in range(3):
+    for _ in range(2):
         response = client.post(
             reverse("accounts:login"), {"username": "alice@example.org", "password": "wrong"}
         )
+        assert response.status_code == 200
         assert "Trop de tentatives" not in response.content.decode()
-    # Even the right password is refused during the pause.
+    response = client.post(
+        reverse("accounts:login"), {"username": "alice@example.org", "password": "wrong"}
+    )
+    assert response.status_code == 429
+    assert "Trop de tentatives échouées. Réessayez dans 15 minutes" in response.content.decode()
+    # Even the right password is refused during the pause, with the same clear message.
     response = client.post(
         reverse("accounts:login"), {"username": "alice@example.org", "password": "password"}
     )
-    assert response.status_code == 200
-    assert "Trop de tentatives échouées" in response.content.decode()
+    assert response.status_code == 429
+    assert "Trop de tentatives échouées. Réessayez dans 15 minutes" in response.content.decode()
+    assert client.get(reverse("web:home"))["Location"] == reverse("accounts:login")
 
 
 def test_password_reset_sends_a_working_link(cast: Cast) -> None:
