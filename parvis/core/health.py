@@ -3,6 +3,10 @@
 Used by ``/healthz`` (JSON, 503 when anything is down) and by ``parvis doctor`` (plain words).
 Each check catches the specific errors its dependency raises and turns them into a red line;
 a broken dependency must never turn into a crashed process.
+
+Anyone may call ``/healthz``, so what it tells an anonymous caller is only up or down per
+component (:meth:`HealthReport.as_public_dict`); details (engine, errors, addresses, ages) are
+for staff and for ``parvis doctor`` (:meth:`HealthReport.as_dict`).
 """
 
 from __future__ import annotations
@@ -34,9 +38,21 @@ class HealthReport:
         return all(check.ok for check in self.checks)
 
     def as_dict(self) -> dict[str, object]:
+        """Everything, details included: for staff and the command line only."""
         return {
             "status": "ok" if self.healthy else "error",
             "checks": {check.name: asdict(check) for check in self.checks},
+        }
+
+    def as_public_dict(self) -> dict[str, object]:
+        """Up or down per component, nothing else: no versions, counts, error texts, hostnames
+        or ages for whoever asks."""
+        return {
+            "status": "ok" if self.healthy else "error",
+            "checks": {
+                check.name: {"ok": check.ok, "status": "up" if check.ok else "down"}
+                for check in self.checks
+            },
         }
 
 

@@ -50,7 +50,11 @@ class RequestIdMiddleware:
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz`` before sessions and authentication, which need the database."""
+    """Answer ``/healthz`` before sessions and authentication, which need the database.
+
+    Anonymous callers get up/down per component; a signed-in staff user (``is_staff``) gets the
+    details. HTTP 503 when anything is down, either way.
+    """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -60,10 +64,35 @@ class HealthCheckMiddleware:
             from parvis.core.health import run_health_checks
 
             report = run_health_checks()
-            response = JsonResponse(report.as_dict(), status=200 if report.healthy else 503)
+            body = report.as_dict() if _is_staff(request) else report.as_public_dict()
+            response = JsonResponse(body, status=200 if report.healthy else 503)
             response["Cache-Control"] = "no-store"
+            response["Vary"] = "Cookie"
             return response
         return self.get_response(request)
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    """Whether the session cookie belongs to an active staff user.
+
+    This middleware runs before the session and authentication middleware (so that a dead
+    database still gets an answer): the session is read here, and any failure to read it — the
+    database or the cache being the very thing that is down — means « not staff ».
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import get_user
+
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
+    try:
+        engine = import_module(settings.SESSION_ENGINE)
+        request.session = engine.SessionStore(request.COOKIES[settings.SESSION_COOKIE_NAME])
+        user = get_user(request)
+        return bool(user.is_active and user.is_staff)
+    except Exception:  # noqa: BLE001 - whatever is broken, the caller simply is not staff
+        return False
 
 
 class ContentSecurityPolicyMiddleware:

@@ -81,7 +81,13 @@ def account_poll(
     """Read what is new on ``account`` (every readable kind) into the inbox."""
     now = now or timezone.now()
     result = PollResult()
-    if account.is_demo or account.is_rate_limited(now):
+    # Not connected (e.g. marked « must reconnect » because its token cannot be decrypted):
+    # nothing to read, and the other accounts go on.
+    if (
+        account.is_demo
+        or account.is_rate_limited(now)
+        or account.status != account.Status.CONNECTED
+    ):
         return result
     kinds = readable_kinds(account)
     if not kinds:
@@ -159,7 +165,15 @@ def backfill_run(
         return job
     account = job.account
     kinds = readable_kinds(account)
-    connector = connector or account.connector()
+    try:
+        connector = connector or account.connector()
+    except ConnectorError as exc:  # e.g. a token no configured key decrypts: this job fails
+        _record_error(account, exc)
+        job.status = BackfillJob.Status.FAILED
+        job.error = exc.user_message
+        job.finished_at = now
+        job.save(update_fields=["status", "error", "finished_at"])
+        return job
     pages = 0
     window = max((now - job.since).total_seconds(), 1.0)
     for kind in kinds:

@@ -7,23 +7,41 @@ accounts page shows and what the publishing dispatcher obeys.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parvis.core.fields import EncryptedTextField
+from parvis.core.fields import EncryptedTextField, is_unreadable
 from parvis.core.models import OrganisationOwned
 from parvis.core.vocabulary import NETWORK_LABELS, Network
 from parvis.networks.contracts import TokenSet
+from parvis.networks.errors import AuthExpired
 
 if TYPE_CHECKING:
     from parvis.networks.base import Connector
 
 NETWORK_CHOICES = [(network.value, label) for network, label in NETWORK_LABELS.items()]
+
+log = logging.getLogger("parvis.networks")
+
+
+class TokenUnreadable(AuthExpired):
+    """The account's stored token cannot be decrypted with the configured keys (a restore with
+    another key, a key removed from ``PARVIS_ENCRYPTION_KEYS``). Like any :class:`AuthExpired`,
+    the account must be reconnected: publishing holds its posts, polling skips it."""
+
+    @property
+    def user_message(self) -> str:
+        return (
+            "Le jeton chiffré ne peut pas être lu avec les clés de chiffrement actuelles "
+            "(restauration avec une autre clé\u202f?)\u202f: reconnectez le compte."
+        )
 
 
 class SocialAccount(OrganisationOwned):
@@ -72,11 +90,68 @@ class SocialAccount(OrganisationOwned):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.handle}"
 
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
+        """Load the row; an account whose token no configured key decrypts is marked « must be
+        reconnected » at once (see :meth:`flag_unreadable_tokens`), so every reader — the
+        accounts page, the poll loop, the dispatcher — sees the same clear state."""
+        account = super().from_db(db, field_names, values)
+        if account.tokens_unreadable:
+            account.flag_unreadable_tokens()
+        return account
+
+    @property
+    def tokens_unreadable(self) -> bool:
+        """Whether a loaded token could not be decrypted (deferred fields are not loaded here)."""
+        loaded = self.__dict__
+        return is_unreadable(loaded.get("access_token")) or is_unreadable(
+            loaded.get("refresh_token")
+        )
+
+    def flag_unreadable_tokens(self) -> bool:
+        """Mark a connected account whose token cannot be decrypted « must be reconnected », with
+        the reason as its last error; True when this call changed it.
+
+        A conditional UPDATE: safe to run from every process at once, the account is flagged,
+        logged and audited once. The stored ciphertext is left as it is (saving the row writes
+        it back unchanged), so putting the right key back and reconnecting both recover.
+        """
+        from parvis.core.audit import audit_record
+
+        message = TokenUnreadable(network=self.kind).user_message
+        now = timezone.now()
+        changed = SocialAccount.objects.filter(pk=self.pk, status=self.Status.CONNECTED).update(
+            status=self.Status.RECONNECT, last_error=message, last_error_at=now
+        )
+        if "status" in self.__dict__ and self.status == self.Status.CONNECTED:
+            self.status = self.Status.RECONNECT
+            self.last_error = message
+            self.last_error_at = now
+        if changed:
+            log.warning(
+                "account %s: its token cannot be decrypted with the configured keys; "
+                "marked must-reconnect",
+                self.pk,
+                extra={"network": self.kind, "account_id": self.pk},
+            )
+            audit_record(
+                action="social_account.must_reconnect",
+                organisation=self.organisation,
+                target=self,
+                network=self.kind,
+                reason="token_unreadable",
+            )
+        return bool(changed)
+
     @property
     def network(self) -> Network:
         return Network(self.kind)
 
     def tokens(self) -> TokenSet:
+        """The account's tokens; raises :class:`TokenUnreadable` (an ``AuthExpired``) when they
+        cannot be decrypted, so callers hold or skip this account like any expired one."""
+        if self.tokens_unreadable:
+            raise TokenUnreadable("stored token cannot be decrypted", network=self.kind)
         return TokenSet(
             access_token=self.access_token,
             refresh_token=self.refresh_token or None,
@@ -119,6 +194,9 @@ class OAuthState(OrganisationOwned):
     """
 
     LIFETIME = timedelta(minutes=15)
+    # Short-lived: one whose secrets no configured key decrypts is useless, and `parvis restore`
+    # deletes it (the user simply signs in again).
+    DISCARD_WHEN_UNREADABLE: ClassVar[bool] = True
 
     kind = models.CharField(max_length=20, choices=NETWORK_CHOICES)
     state = models.CharField(max_length=100, unique=True)
@@ -159,6 +237,10 @@ class MastodonInstanceApp(models.Model):
     """Parvis' app registered on one Mastodon server (``POST /api/v1/apps``), shared by every
     organisation of this Parvis: registering once per server is what Mastodon asks of clients.
     Not organisation-owned on purpose; it holds no account data."""
+
+    # Parvis registers again on the server when none is stored: one whose secret no configured
+    # key decrypts is deleted by `parvis restore` rather than left to fail every sign-in.
+    DISCARD_WHEN_UNREADABLE: ClassVar[bool] = True
 
     base_url = models.URLField(max_length=300)
     redirect_uri = models.URLField(max_length=500)

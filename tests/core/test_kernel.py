@@ -97,7 +97,8 @@ def test_healthz_reports_each_check_and_503_when_heartbeats_are_stale() -> None:
     Heartbeat.objects.filter(kind="worker").update(seen_at=now - timedelta(minutes=5))
     response = Client().get("/healthz")
     assert response.status_code == 503
-    assert "stale" in response.json()["checks"]["worker"]["detail"]
+    # Anonymous: up/down only (tests/core/test_healthz.py tries the staff details).
+    assert response.json()["checks"]["worker"] == {"ok": False, "status": "down"}
 
 
 @pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_healthz_turns_red_instead_of_crashing_when_the_database_fails(
     monkeypatch.setattr(connection, "cursor", broken)
     response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"]["database"]["detail"].startswith("unreachable")
+    assert response.json()["checks"]["database"] == {"ok": False, "status": "down"}
 
 
 def test_pages_carry_a_strict_content_security_policy(db: None) -> None:

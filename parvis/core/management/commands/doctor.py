@@ -1,4 +1,5 @@
-"""`parvis doctor`: every health check plus the configuration, in plain words."""
+"""`parvis doctor`: every health check plus the configuration and the encryption keys, in plain
+words, with every detail (`/healthz` gives anonymous callers only up/down)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import DatabaseError
 
 from parvis.core.health import Check, run_health_checks
+from parvis.core.keycheck import DOCTOR_SAMPLE, doctor_lines, key_census
 
 
 def configuration_notes() -> list[tuple[bool, str]]:
@@ -30,9 +33,17 @@ def configuration_notes() -> list[tuple[bool, str]]:
         notes.append((True, "E-mails are printed on the console (set EMAIL_URL to send them)."))
     if settings.DEBUG:
         notes.append((False, "PARVIS_DEBUG is on: never in production."))
-    keys = len(settings.ENCRYPTION_KEYS)
-    notes.append((True, f"Encryption keys configured: {keys} (the first one encrypts)."))
     return notes
+
+
+def key_notes() -> list[tuple[bool, str]]:
+    """Which configured key decrypts a sample of each encrypted column, which key is missing,
+    which is unused (see ``parvis.core.keycheck``)."""
+    try:
+        census = key_census(limit=DOCTOR_SAMPLE)
+    except DatabaseError:
+        return [(False, "Encryption keys: not checked, the database cannot be read.")]
+    return doctor_lines(census)
 
 
 class Command(BaseCommand):
@@ -56,11 +67,17 @@ class Command(BaseCommand):
         for ok, sentence in configuration_notes():
             mark = self.style.SUCCESS("ok  ") if ok else self.style.WARNING("warn")
             self.stdout.write(f"{mark} {sentence}")
-        if not all(check.ok for check in checks):
+        keys = key_notes()
+        for ok, sentence in keys:
+            mark = self.style.SUCCESS("ok  ") if ok else self.style.ERROR("FAIL")
+            self.stdout.write(f"{mark} {sentence}")
+        processes_ok = all(check.ok for check in checks)
+        if not processes_ok:
             self.stdout.write(
                 "Start what is missing: `make run` (embedded) or `parvis worker` and "
                 "`parvis scheduler` (scaled). docs/deploy.md explains each setting."
             )
+        if not processes_ok or not all(ok for ok, _sentence in keys):
             raise SystemExit(1)
 
 
