@@ -1,8 +1,10 @@
 """Media writes: upload, alternative text, removal, and the per-network copies of pictures.
 
 Same contract as ``services.py``: keyword-only, role checked, audited. The original is stored as
-uploaded; a network whose limits it exceeds gets its own copy (:class:`MediaRendition`), made
-the first time a post needs it and reused afterwards. :func:`media_for_network` is what the
+uploaded, less where it was taken (:mod:`~parvis.publishing.location`), under a random name
+(:func:`~parvis.publishing.models.private_media_name`; the name it had is kept in the row); a
+network whose limits it exceeds gets its own copy (:class:`MediaRendition`), made the first
+time a post needs it and reused afterwards. :func:`media_for_network` is what the
 validation and the dispatcher read: the picture as that network will receive it.
 """
 
@@ -10,11 +12,15 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass, replace
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
+from typing import BinaryIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,8 +34,9 @@ from parvis.networks.contracts import MediaFile
 from parvis.networks.models import SocialAccount
 from parvis.publishing import renditions
 from parvis.publishing.capabilities import capabilities_for
+from parvis.publishing.location import picture_without_location, video_strip_location
 from parvis.publishing.media_urls import signed_media_url
-from parvis.publishing.mediafiles import measure, without_location
+from parvis.publishing.mediafiles import MediaRejected, measure
 from parvis.publishing.models import MediaAsset, MediaRendition, Post
 
 log = logging.getLogger(__name__)
@@ -63,29 +70,72 @@ class Uploaded:
     note: str  # which networks will get an adapted copy; "" when the original fits everywhere
 
 
-def _stem(name: str) -> str:
-    return name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:60] or "media"
+def original_name(name: str, extension: str) -> str:
+    """The uploader's file name as it may be shown and offered as a download name: no folder,
+    no control characters, at most 255 characters."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 250 - len(ext)]}.{ext}" if dot and len(ext) <= 5 else name[:255]
+    return name or f"media.{extension}"
+
+
+def _video_without_location(upload: UploadedFile, size: int) -> UploadedFile | File[bytes]:
+    """The video with its location metadata blanked in place (same length). The uploaded
+    temporary file is patched when it can be written, else a temporary copy."""
+    handle: BinaryIO = upload.file  # type: ignore[assignment]
+    content: UploadedFile | File[bytes] = upload
+    if not (hasattr(handle, "writable") and handle.writable()):
+        copy = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the File that wraps it
+        upload.seek(0)
+        shutil.copyfileobj(upload, copy)
+        handle, content = copy, File(copy)
+    try:
+        video_strip_location(handle, size)
+    except ValueError:
+        raise MediaRejected(
+            _("Parvis cannot read this video's metadata: export it again as MP4 (H.264).")
+        ) from None
+    # The storage may move the temporary file by its path: the writes must be on disk first.
+    handle.flush()
+    return content
 
 
 @transaction.atomic
 def media_upload(*, actor: Actor, upload: UploadedFile, alt_text: str = "") -> Uploaded:
-    """Check, measure and store one picture or video as it was uploaded, less the GPS
-    position of a picture.
+    """Check, measure and store one picture or video as it was uploaded, less where it was
+    taken, under a random name (the uploader's file name is kept in ``original_name``).
 
-    Raises :class:`~parvis.publishing.mediafiles.MediaRejected` with the reason.
+    Raises :class:`~parvis.publishing.mediafiles.MediaRejected` with the reason; nothing is
+    stored then.
     """
     actor.require(Role.CONTRIBUTOR)
     size = upload.size or 0
     upload.seek(0)
     measured = measure(upload, size)  # type: ignore[arg-type]
-    content: UploadedFile | ContentFile[bytes] = upload
+    content: UploadedFile | File[bytes] = upload
     if measured.mime.startswith("image/"):
-        cleaned = without_location(upload)  # type: ignore[arg-type]
+        upload.seek(0)
+        try:
+            cleaned = picture_without_location(upload.read())
+        except ValueError:
+            raise MediaRejected(
+                _(
+                    "Parvis cannot remove where this picture was taken from the file: export "
+                    "it again as JPEG or PNG."
+                )
+            ) from None
         if cleaned is not None:
             content = ContentFile(cleaned)
-            measured = replace(measured, size=len(cleaned))
+            # Measured again: what is stored is what the networks will get.
+            measured = measure(io.BytesIO(cleaned), len(cleaned))
+    else:
+        content = _video_without_location(upload, size)
+    extension = EXTENSIONS[measured.mime]
     asset = MediaAsset(
         organisation=actor.organisation,
+        original_name=original_name(upload.name or "", extension),
         mime=measured.mime,
         size=measured.size,
         width=measured.width,
@@ -95,7 +145,7 @@ def media_upload(*, actor: Actor, upload: UploadedFile, alt_text: str = "") -> U
         uploaded_by=actor.user,
     )
     content.seek(0)
-    asset.file.save(f"{_stem(upload.name or '')}.{EXTENSIONS[measured.mime]}", content, save=False)
+    asset.file.save(f"upload.{extension}", content, save=False)
     asset.save()
     actor.audit("media.uploaded", asset, mime=asset.mime, size=asset.size)
     return Uploaded(asset, adaptation_note(asset))
@@ -197,9 +247,7 @@ def media_rendition(asset: MediaAsset, network: str, rules: ImageRules) -> Media
         width=made.width,
         height=made.height,
     )
-    extension = EXTENSIONS[made.mime]
-    name = f"{_stem(asset.file.name or '')}-{network}.{extension}"
-    rendition.file.save(name, ContentFile(made.data), save=False)
+    rendition.file.save(f"copy.{EXTENSIONS[made.mime]}", ContentFile(made.data), save=False)
     try:
         with transaction.atomic():
             rendition.save()

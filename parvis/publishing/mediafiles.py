@@ -8,18 +8,22 @@ the networks show them. Videos are MP4/QuickTime only: their duration and size a
 is refused with a message.
 Messages are translated (``gettext``) because they are shown at the moment of the upload.
 
-One change is made to what is kept: the GPS position a phone writes into a picture's EXIF is
-removed at upload (:func:`without_location`). Some networks strip it themselves, others
-(Bluesky's PDS) publish the file as sent; a workshop photo must not tell where its author lives.
+A picture is measured from its header before any pixel is decoded: more than
+``settings.MEDIA_MAX_PIXELS`` pixels is refused (a small file can claim 50,000×50,000 pixels and
+take gigabytes once decoded), and ``PIL.Image.MAX_IMAGE_PIXELS`` is kept at the same value so
+that Pillow's own check, everywhere in the process, says the same.
+
+One change is made to what is kept: where the picture or video was taken is removed at upload
+(:mod:`parvis.publishing.location`).
 """
 
 from __future__ import annotations
 
-import io
 import struct
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -33,10 +37,6 @@ MAX_VIDEO_SECONDS = 60 * 60
 # EXIF orientations that turn the picture a quarter: the upright picture swaps width and height.
 QUARTER_TURNS = {5, 6, 7, 8}
 EXIF_ORIENTATION = 0x0112
-EXIF_GPS_IFD = 0x8825
-# Formats whose EXIF Pillow writes back; GIF carries none.
-_EXIF_FORMATS = {"JPEG", "PNG", "WEBP"}
-Image.MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE  # refuse decompression bombs
 
 
 class MediaRejected(ValueError):
@@ -56,6 +56,22 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f}".replace(".", ",")
 
 
+def pixel_limit() -> int:
+    """The most pixels a picture may have (``settings.MEDIA_MAX_PIXELS``), applied to Pillow
+    too: past it Pillow warns, past twice it raises ``DecompressionBombError`` when opening."""
+    limit = int(settings.MEDIA_MAX_PIXELS)
+    Image.MAX_IMAGE_PIXELS = limit
+    return limit
+
+
+def _too_many_pixels(limit: int) -> MediaRejected:
+    megapixels = f"{limit / 1_000_000:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return MediaRejected(
+        _("This image has too many pixels (%(max)s megapixels at most): reduce it first.")
+        % {"max": megapixels}
+    )
+
+
 def measure(handle: BinaryIO, size: int) -> Measured:
     """Recognise and check one upload; raise :class:`MediaRejected` with the reason."""
     head = handle.read(16)
@@ -71,16 +87,23 @@ def _measure_image(handle: BinaryIO, size: int) -> Measured:
             _("This image weighs %(size)s MB, %(max)s MB at most: compress it first.")
             % {"size": _mb(size), "max": _mb(MAX_IMAGE_BYTES)}
         )
+    limit = pixel_limit()
     try:
+        # open() reads the header only; the size is checked before verify() reads the data.
         with Image.open(handle) as probe:
             kind = probe.format or ""
             width, height = probe.size
+            if width * height > limit:
+                raise _too_many_pixels(limit)
             probe.verify()
         handle.seek(0)
         with Image.open(handle) as probe:  # verify() leaves the image unusable: open again
             if probe.getexif().get(EXIF_ORIENTATION) in QUARTER_TURNS:
                 width, height = height, width
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        # Pillow's own check (when warnings are errors, its warning too): the same refusal.
+        raise _too_many_pixels(limit) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise MediaRejected(
             _(
                 "This file is neither a picture Parvis can read (JPEG, PNG, GIF, WebP) nor an MP4 "
@@ -192,34 +215,3 @@ def _measure_video(handle: BinaryIO, size: int) -> Measured:
             % {"minutes": int(duration // 60)}
         )
     return Measured(mime=mime, size=size, width=width, height=height, duration=duration)
-
-
-def without_location(handle: BinaryIO) -> bytes | None:
-    """The picture without its EXIF GPS position, or None when it has none (keep the file).
-
-    JPEG is saved again with ``quality="keep"`` (its own quantisation tables and subsampling:
-    no visible change); the rest of the EXIF (orientation, camera, date) and the colour profile
-    are kept.
-    """
-    handle.seek(0)
-    try:
-        with Image.open(handle) as picture:
-            if picture.format not in _EXIF_FORMATS:
-                return None
-            exif = picture.getexif()
-            if EXIF_GPS_IFD not in exif:
-                return None
-            del exif[EXIF_GPS_IFD]
-            options: dict[str, object] = {"exif": exif.tobytes()}
-            if picture.info.get("icc_profile"):
-                options["icc_profile"] = picture.info["icc_profile"]
-            if picture.format == "JPEG":
-                options["quality"] = "keep"
-            elif picture.format == "WEBP":
-                options["lossless"] = bool(picture.info.get("lossless"))
-                options["quality"] = 95
-            out = io.BytesIO()
-            picture.save(out, format=picture.format, **options)
-    finally:
-        handle.seek(0)
-    return out.getvalue()

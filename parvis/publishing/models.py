@@ -8,6 +8,7 @@ Times are stored in UTC; the organisation's zone is applied only at the edges (f
 
 from __future__ import annotations
 
+import re
 import secrets
 import uuid
 from datetime import datetime
@@ -40,11 +41,29 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+_EXTENSION = re.compile(r"[a-z0-9]{1,5}")
+
+
+def private_media_name(instance: OrganisationOwned, filename: str) -> str:
+    """Where an uploaded file (or a copy of it) is stored: ``media/<organisation id>/<random
+    token>.<extension>``. Nothing of the name the person gave is kept in the path (it may say
+    who or where); the token cannot be guessed, and the files are never served from their path
+    anyway: members read them through ``posts:media_file``, networks through signed addresses.
+    """
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not _EXTENSION.fullmatch(extension):
+        extension = "bin"
+    return f"media/{instance.organisation_id}/{secrets.token_urlsafe(24)}.{extension}"
+
+
 class MediaAsset(OrganisationOwned):
     """A picture or video uploaded for posts, kept as uploaded and measured once (pictures
     upright). Networks whose limits it exceeds get a :class:`MediaRendition` each."""
 
-    file = models.FileField(upload_to="publishing/media/%Y/%m/")
+    file = models.FileField(upload_to=private_media_name, max_length=255)
+    # The name the file had on the uploader's computer: shown and used as the download name,
+    # never part of the stored path.
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     mime = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)
     width = models.PositiveIntegerField(null=True, blank=True)
@@ -57,7 +76,13 @@ class MediaAsset(OrganisationOwned):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return self.file.name or f"media {self.pk}"
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name to show and to download under: the original one (files stored before it
+        was recorded fall back to their stored name)."""
+        return self.original_name or (self.file.name or "").rsplit("/", 1)[-1] or f"media {self.pk}"
 
 
 class MediaRendition(OrganisationOwned):
@@ -67,7 +92,7 @@ class MediaRendition(OrganisationOwned):
     asset = models.ForeignKey(MediaAsset, on_delete=models.CASCADE, related_name="renditions")
     # The network and a digest of the rules the copy was made for: new limits, new copy.
     profile = models.CharField(max_length=80)
-    file = models.FileField(upload_to="publishing/renditions/%Y/%m/")
+    file = models.FileField(upload_to=private_media_name, max_length=255)
     mime = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(default=0)
     width = models.PositiveIntegerField()

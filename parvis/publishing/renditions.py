@@ -27,6 +27,7 @@ from PIL import Image, ImageOps
 
 from parvis.networks.capabilities import ImageRules
 from parvis.networks.contracts import MediaFile
+from parvis.publishing.mediafiles import pixel_limit
 
 # Bump when the way copies are made changes: stored copies then no longer match any profile
 # and are made again.
@@ -231,7 +232,9 @@ def _jpeg(picture: Image.Image, max_bytes: int) -> bytes:
 def render(handle: BinaryIO, rules: ImageRules, *, size: int) -> Rendered:
     """Make the copy of the picture in ``handle`` (``size`` bytes) for ``rules``. The geometry
     is computed again from the decoded picture itself, so a size measured differently (older
-    uploads were measured before EXIF rotation) still gives a copy that fits."""
+    uploads were measured before EXIF rotation) still gives a copy that fits. Pillow's pixel
+    limit is the upload's (``settings.MEDIA_MAX_PIXELS``): no file is decoded past it."""
+    pixel_limit()
     with Image.open(handle) as original:
         source_mime = Image.MIME.get(original.format or "", JPEG)
         picture = ImageOps.exif_transpose(original)

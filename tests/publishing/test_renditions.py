@@ -140,6 +140,31 @@ def test_the_copy_is_upright_and_carries_no_metadata() -> None:
     assert not opened.getexif()
 
 
+def test_the_copy_of_a_picture_with_an_xmp_packet_carries_none() -> None:
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+        b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="47,13.08N"/>'
+        b"</rdf:RDF></x:xmpmeta>"
+    )
+    data = image(2000, 500, "JPEG", xmp=xmp)
+    with Image.open(io.BytesIO(data)) as check:
+        assert b"GPSLatitude" in check.info["xmp"]
+    rules = INSTAGRAM.images
+    assert rules is not None
+    _copy, opened = sent(data, "instagram", rules)
+    assert "xmp" not in opened.info
+
+
+def test_a_copy_is_not_decoded_past_the_pixel_limit(settings: Any) -> None:
+    data = image(1600, 900, "JPEG")
+    rules = INSTAGRAM.images
+    assert rules is not None
+    settings.MEDIA_MAX_PIXELS = 600_000  # the file has 1.44 million: more than twice
+    with pytest.raises(Image.DecompressionBombError):
+        renditions.render(io.BytesIO(data), rules, size=len(data))
+
+
 def test_profiles_are_stable_and_follow_the_limits() -> None:
     rules = X.images
     assert rules is not None
@@ -227,8 +252,9 @@ def test_two_workers_making_the_same_copy_keep_one(
     kept = media_rendition(asset, "instagram", rules)
     assert kept is not None and kept.pk == theirs[0].pk
     assert MediaRendition.objects.count() == 1
-    folder = os.path.dirname(theirs[0].file.path)
-    assert os.listdir(folder) == [os.path.basename(theirs[0].file.name)]  # ours was removed
+    folder = os.path.dirname(theirs[0].file.path)  # the organisation's: original and copies
+    kept_files = {os.path.basename(theirs[0].file.name), os.path.basename(asset.file.name)}
+    assert set(os.listdir(folder)) == kept_files  # ours was removed
 
 
 def test_removing_a_picture_removes_its_copies(

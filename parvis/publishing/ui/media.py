@@ -3,12 +3,15 @@ the file itself for members, and the signed public address networks download fro
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -94,22 +97,44 @@ def delete(request: OrgRequest, media_id: int) -> HttpResponse:
     return redirect("posts:media", org=request.organisation.slug)
 
 
-def _serve(asset: MediaAsset | MediaRendition) -> FileResponse:
-    try:
-        handle = asset.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("file missing") from None
-    response = FileResponse(handle, content_type=asset.mime)
+def _serve(served: MediaAsset | MediaRendition, *, cache_control: str) -> HttpResponseBase:
+    """The file's bytes, shown in the browser under its original name, never sniffed as
+    another type nor kept by a shared cache.
+
+    With ``settings.MEDIA_ACCEL_REDIRECT`` (an nginx ``internal;`` location aliasing the
+    media folder), the proxy sends the bytes: the answer only names the file to send.
+    """
+    asset = served if isinstance(served, MediaAsset) else served.asset
+    name = asset.display_name
+    if isinstance(served, MediaRendition):
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        name = f"{stem}.{served.file.name.rsplit('.', 1)[-1]}"
+    accel = settings.MEDIA_ACCEL_REDIRECT
+    response: HttpResponseBase
+    if accel:
+        response = HttpResponse(content_type=served.mime)
+        response["X-Accel-Redirect"] = f"{accel.rstrip('/')}/{quote(served.file.name)}"
+        response["Content-Disposition"] = content_disposition_header(False, name) or "inline"
+    else:
+        try:
+            handle = served.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404("file missing") from None
+        response = FileResponse(handle, content_type=served.mime, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = cache_control
     return response
 
 
 @require_GET
 @org_view(Role.VIEWER)
 def media_file(request: OrgRequest, media_id: int) -> HttpResponse:
-    response = _serve(get_scoped_or_404(MediaAsset, request.organisation, pk=media_id))
-    response["Cache-Control"] = "private, max-age=3600"
-    return response  # type: ignore[return-value] # a streaming response is fine for Django
+    """A member's view of one of the organisation's files (404 to anyone else)."""
+    asset = get_scoped_or_404(MediaAsset, request.organisation, pk=media_id)
+    # "private": the browser may keep it, a shared proxy must not.
+    return _serve(  # type: ignore[return-value] # a streaming response is fine for Django
+        asset, cache_control="private, max-age=3600"
+    )
 
 
 @require_GET
@@ -127,6 +152,4 @@ def media_public(request: HttpRequest, token: str) -> HttpResponseBase:
         served = MediaRendition.objects.filter(pk=rendition_id, asset_id=media_id).first()
     if served is None:
         raise Http404("no such media")
-    response = _serve(served)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _serve(served, cache_control="private, no-store")
