@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
@@ -65,5 +66,5 @@ def org_access(request: HttpRequest, slug: str, minimum: str) -> OrgAccess:
             raise Http404
         access = OrgAccess(membership.organisation, membership.role, membership.user, None)
     if not at_least(access.role, minimum):
-        raise HttpError(403, "Your role does not allow this.")
+        raise HttpError(403, _("Your role does not allow this."))
     return access

@@ -3,7 +3,9 @@
 Thin, like the pages (``views.py``): each resolves the caller with ``org_access`` (viewers
 read; contributors and up answer, assign, label, note and triage), loads rows inside that
 organisation and calls the selectors and services the pages call. A refusal of a service
-(``ValidationError``) becomes a 400 with its code and message.
+(``ValidationError``) becomes a 400 ``ErrorOut`` with its code and message; bodies are strict
+(``InputSchema``: an unknown field such as ``lables`` is a 422, it never leaves the labels
+unchanged).
 
 Replies are recorded by ``services.reply_create`` and sent by the worker (the page sends at
 once to show the outcome): the answer is 202 with the reply, whose ``status`` then moves from
@@ -14,19 +16,28 @@ on the conversation.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from parvis.accounts.actor import Actor
 from parvis.accounts.models import User
 from parvis.accounts.roles import Role
 from parvis.core.api_auth import OrgAccess, org_access
+from parvis.core.api_schemas import (
+    ErrorOut,
+    Id,
+    InputSchema,
+    Offset,
+    OrgSlug,
+    QuerySchema,
+    responses,
+)
 from parvis.core.scoping import get_scoped_or_404
 from parvis.inbox import selectors, services
 from parvis.inbox.forms import FilterForm
@@ -129,7 +140,7 @@ class ConversationDetailOut(ConversationOut):
     replies: list[ReplyOut]
 
 
-class FiltersIn(Schema):
+class FiltersIn(QuerySchema):
     """The inbox page's filters. ``status`` is ``open`` by default; ``all`` (or empty) for
     every status. ``assignee``: a member's user id, ``me``, ``none``, or empty for anyone."""
 
@@ -137,35 +148,35 @@ class FiltersIn(Schema):
     order: str = "priority"
     status: str = Conversation.Status.OPEN
     network: str = ""
-    account: int | None = None
+    account: Id | None = None
     intent: str = ""
     sentiment: str = ""
     assignee: str = ""
-    label: int | None = None
+    label: Id | None = None
     over_goal: bool = False
-    offset: int = 0
-    limit: int = selectors.PAGE_SIZE
+    offset: Offset = 0
+    limit: Annotated[int, Field(ge=1, le=MAX_LIMIT)] = selectors.PAGE_SIZE
 
 
 # Bodies have defaults so that a missing field is answered by the service's own message
 # (and so that an organisation check always comes before body validation).
-class ReplyIn(Schema):
+class ReplyIn(InputSchema):
     text: str = ""
 
 
-class StatusIn(Schema):
+class StatusIn(InputSchema):
     status: str = ""
 
 
-class AssignIn(Schema):
-    assignee_id: int | None = None  # None: nobody
+class AssignIn(InputSchema):
+    assignee_id: Id | None = None  # None: nobody
 
 
-class LabelsIn(Schema):
+class LabelsIn(InputSchema):
     labels: list[str] = []
 
 
-class NoteIn(Schema):
+class NoteIn(InputSchema):
     text: str = ""
 
 
@@ -186,11 +197,6 @@ class ResponseReportOut(Schema):
     overall: StatsOut
     by_network: list[StatsOut]
     by_member: list[StatsOut]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -294,14 +300,14 @@ def _stats_out(s: ResponseStats) -> StatsOut:
 
 
 def _error(status: int, code: str, message: str) -> Status[ErrorOut]:
-    return Status(status, ErrorOut(code=code, message=message))
+    return Status(status, ErrorOut(code=code, detail=message))
 
 
 def _refused(exc: ValidationError) -> Status[ErrorOut]:
     return _error(400, str(exc.code or "invalid"), " ".join(exc.messages))
 
 
-def _conversation(access: OrgAccess, conversation_id: int) -> Conversation:
+def _conversation(access: OrgAccess, conversation_id: Id) -> Conversation:
     return get_scoped_or_404(Conversation, access.organisation, pk=conversation_id)
 
 
@@ -322,13 +328,13 @@ def _filters(access: OrgAccess, given: FiltersIn) -> InboxFilters | str:
     }
     form = FilterForm(data, organisation=access.organisation)
     if given.label is not None and "label" not in form.fields:  # the organisation has none
-        return "label: this organisation has no such label."
+        return _("label: this organisation has no such label.")
     if not form.is_valid():
         return "; ".join(
             f"{name}: {' '.join(str(e) for e in errors)}" for name, errors in form.errors.items()
         )
     if given.assignee == "me" and access.user is None:
-        return "assignee: an API key is not a member; use a member's id."
+        return _("assignee: an API key is not a member; use a member's id.")
     return form.filters()
 
 
@@ -337,13 +343,11 @@ def _filters(access: OrgAccess, given: FiltersIn) -> InboxFilters | str:
 
 @router.get(
     "/o/{org}/inbox/conversations/",
-    response={200: ConversationPageOut, 400: ErrorOut},
+    response=responses({200: ConversationPageOut, 400: ErrorOut}),
     summary="Conversations, filtered and ordered as in the inbox (priority or newest first)",
 )
-def conversation_list(request: HttpRequest, org: str, filters: Query[FiltersIn]) -> Any:
+def conversation_list(request: HttpRequest, org: OrgSlug, filters: Query[FiltersIn]) -> Any:
     access = org_access(request, org, Role.VIEWER)
-    if filters.offset < 0 or not 1 <= filters.limit <= MAX_LIMIT:
-        return _error(400, "invalid_page", f"offset >= 0 and 1 <= limit <= {MAX_LIMIT}.")
     chosen = _filters(access, filters)
     if isinstance(chosen, str):
         return _error(400, "invalid_filter", chosen)
@@ -369,10 +373,10 @@ def conversation_list(request: HttpRequest, org: str, filters: Query[FiltersIn])
 
 @router.get(
     "/o/{org}/inbox/conversations/{conversation_id}/",
-    response=ConversationDetailOut,
+    response=responses({200: ConversationDetailOut}),
     summary="One conversation: its messages, internal notes and replies",
 )
-def conversation_detail(request: HttpRequest, org: str, conversation_id: int) -> Any:
+def conversation_detail(request: HttpRequest, org: OrgSlug, conversation_id: Id) -> Any:
     access = org_access(request, org, Role.VIEWER)
     thread = selectors.conversation_thread(conversation=_conversation(access, conversation_id))
     return ConversationDetailOut(
@@ -385,13 +389,15 @@ def conversation_detail(request: HttpRequest, org: str, conversation_id: int) ->
 
 @router.get(
     "/o/{org}/inbox/stats/",
-    response={200: ResponseReportOut, 400: ErrorOut},
+    response=responses({200: ResponseReportOut, 400: ErrorOut}),
     summary="Response times over the last days (the goals page's figures)",
 )
-def response_stats(request: HttpRequest, org: str, days: int = 30) -> Any:
+def response_stats(request: HttpRequest, org: OrgSlug, days: int = 30) -> Any:
     access = org_access(request, org, Role.VIEWER)
     if not 1 <= days <= MAX_DAYS:
-        return _error(400, "invalid_days", f"days must be between 1 and {MAX_DAYS}.")
+        return _error(
+            400, "invalid_days", _("days must be between 1 and %(max)d.") % {"max": MAX_DAYS}
+        )
     report = selectors.response_report(organisation=access.organisation, days=days)
     return ResponseReportOut(
         goal_hours=int(report.goal.total_seconds() // 3600),
@@ -408,11 +414,11 @@ def response_stats(request: HttpRequest, org: str, days: int = 30) -> Any:
 
 @router.post(
     "/o/{org}/inbox/conversations/{conversation_id}/replies/",
-    response={202: ReplyOut, 400: ErrorOut},
+    response=responses({202: ReplyOut, 400: ErrorOut}),
     summary="Answer: the reply is recorded and sent once by the worker",
 )
 def reply_create(
-    request: HttpRequest, org: str, conversation_id: int, payload: ReplyIn | None = None
+    request: HttpRequest, org: OrgSlug, conversation_id: Id, payload: ReplyIn | None = None
 ) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     payload = payload or ReplyIn()
@@ -431,10 +437,10 @@ def reply_create(
 
 @router.post(
     "/o/{org}/inbox/conversations/{conversation_id}/replies/{reply_id}/resend",
-    response={202: ReplyOut, 409: ErrorOut},
+    response=responses({202: ReplyOut, 409: ErrorOut}),
     summary="Send again a reply that failed or was not confirmed (looked up first)",
 )
-def reply_resend(request: HttpRequest, org: str, conversation_id: int, reply_id: int) -> Any:
+def reply_resend(request: HttpRequest, org: OrgSlug, conversation_id: Id, reply_id: Id) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     conversation = _conversation(access, conversation_id)
     reply = get_scoped_or_404(Reply, access.organisation, pk=reply_id, conversation=conversation)
@@ -450,11 +456,11 @@ def reply_resend(request: HttpRequest, org: str, conversation_id: int, reply_id:
 
 @router.post(
     "/o/{org}/inbox/conversations/{conversation_id}/status",
-    response={200: ConversationOut, 400: ErrorOut},
+    response=responses({200: ConversationOut, 400: ErrorOut}),
     summary="Mark done, reopen (open) or file as spam",
 )
 def conversation_status(
-    request: HttpRequest, org: str, conversation_id: int, payload: StatusIn | None = None
+    request: HttpRequest, org: OrgSlug, conversation_id: Id, payload: StatusIn | None = None
 ) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     payload = payload or StatusIn()
@@ -472,11 +478,11 @@ def conversation_status(
 
 @router.post(
     "/o/{org}/inbox/conversations/{conversation_id}/assign",
-    response={200: ConversationOut, 400: ErrorOut},
+    response=responses({200: ConversationOut, 400: ErrorOut}),
     summary="Assign to a member (assignee_id: their user id), or to nobody (null)",
 )
 def conversation_assign(
-    request: HttpRequest, org: str, conversation_id: int, payload: AssignIn | None = None
+    request: HttpRequest, org: OrgSlug, conversation_id: Id, payload: AssignIn | None = None
 ) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     payload = payload or AssignIn()
@@ -501,11 +507,11 @@ def conversation_assign(
 
 @router.put(
     "/o/{org}/inbox/conversations/{conversation_id}/labels",
-    response=ConversationOut,
+    response=responses({200: ConversationOut}),
     summary="Replace the labels (new names become labels of the organisation)",
 )
 def conversation_labels(
-    request: HttpRequest, org: str, conversation_id: int, payload: LabelsIn | None = None
+    request: HttpRequest, org: OrgSlug, conversation_id: Id, payload: LabelsIn | None = None
 ) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     payload = payload or LabelsIn()
@@ -520,11 +526,11 @@ def conversation_labels(
 
 @router.post(
     "/o/{org}/inbox/conversations/{conversation_id}/notes/",
-    response={201: NoteOut, 400: ErrorOut},
+    response=responses({201: NoteOut, 400: ErrorOut}),
     summary="Add an internal note (for the team only, never sent)",
 )
 def note_add(
-    request: HttpRequest, org: str, conversation_id: int, payload: NoteIn | None = None
+    request: HttpRequest, org: OrgSlug, conversation_id: Id, payload: NoteIn | None = None
 ) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     payload = payload or NoteIn()

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from parvis.accounts.roles import Role
 from parvis.core.api_auth import org_access
+from parvis.core.api_schemas import OrgSlug, responses
 from parvis.networks.selectors import AccountState, account_states
 
 router = Router(tags=["social accounts"])
@@ -52,9 +53,9 @@ def _out(state: AccountState) -> SocialAccountOut:
 
 @router.get(
     "/o/{org}/accounts/",
-    response=list[SocialAccountOut],
+    response=responses({200: list[SocialAccountOut]}),
     summary="Connected social accounts and their state (connected, expiring, must reconnect...)",
 )
-def social_account_list(request: HttpRequest, org: str) -> list[SocialAccountOut]:
+def social_account_list(request: HttpRequest, org: OrgSlug) -> list[SocialAccountOut]:
     access = org_access(request, org, Role.VIEWER)
     return [_out(state) for state in account_states(access.organisation)]

@@ -3,29 +3,64 @@
 Thin: each resolves the caller with ``org_access``, loads the post inside that organisation
 and calls the service, which decides who may change what (``services.post_refusal``: a
 contributor key changes only the drafts it created); a refusal is a 403, a
-:class:`PublishingError` a 400 with its code, its translated message and, for DST problems, the
-valid choices.
+:class:`PublishingError` a 400 ``ErrorOut`` with its code, its translated message and, for DST
+problems, the valid ``choices``. Bodies are strict (``InputSchema``): an unknown field is a 422.
 """
 
-from __future__ import annotations
+# No ``from __future__ import annotations``: ``@paginate`` wraps the view, and ninja reads the
+# wrapper's annotations in the pagination module, where names such as ``OrgSlug`` are unknown.
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import AfterValidator
 
 from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.api_auth import OrgAccess, org_access
+from parvis.core.api_pagination import BoundedPagination
+from parvis.core.api_schemas import (
+    ErrorOut,
+    Id,
+    InputSchema,
+    OrgSlug,
+    QueryText,
+    TimeChoiceOut,
+    WebLink,
+    responses,
+)
 from parvis.core.scoping import get_scoped_or_404
+from parvis.core.vocabulary import ContentCategory
 from parvis.publishing import selectors, services
 from parvis.publishing.models import Post, PostTarget
 
 router = Router(tags=["publishing"])
+
+# A category of the vocabulary, or none ("" lets Parvis suggest one from the text).
+Category = ContentCategory | Literal[""]
+# A post reaches at most this many accounts in one request.
+AccountIds = Annotated[list[Id], Field(max_length=100)]
+FIRST_YEAR, LAST_YEAR = 1970, 9998
+
+
+def _plausible(moment: datetime) -> datetime:
+    """Years that convert between time zones: 0001-01-01 in Paris is before the first instant
+    Python can represent in UTC (it was a 500)."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValueError(
+            _("Choose a year between %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return moment
+
+
+Moment = Annotated[datetime, AfterValidator(_plausible)]
 
 
 class TargetOut(Schema):
@@ -60,45 +95,34 @@ class PostOut(Schema):
         return list(post.targets.all())
 
 
-class PostIn(Schema):
+class PostIn(InputSchema):
     body: str = ""
-    account_ids: list[int] = []
-    link: str = ""
+    account_ids: AccountIds = []
+    link: WebLink = ""
     first_comment: str = ""
-    category: str = ""
+    category: Category = ""
 
 
-class PostPatch(Schema):
+class PostPatch(InputSchema):
     """Only the fields sent change. ``version`` (the one last read) refuses to overwrite a
     newer save with a 400 ``conflict``."""
 
     body: str | None = None
-    account_ids: list[int] | None = None
-    link: str | None = None
+    account_ids: AccountIds | None = None
+    link: WebLink | None = None
     first_comment: str | None = None
-    category: str | None = None
-    version: int | None = None
+    category: Category | None = None
+    version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 
 
-class ScheduleIn(Schema):
+class ScheduleIn(InputSchema):
     """Either ``local_time`` (wall clock in the organisation's zone, no offset) with ``fold``
-    for a time that happens twice, or ``at`` (an instant with its offset)."""
+    (0: the first, 1: the second) for a time that happens twice, or ``at`` (an instant with its
+    offset)."""
 
-    local_time: datetime | None = None
-    fold: int | None = None
-    at: datetime | None = None
-
-
-class ChoiceOut(Schema):
-    utc: datetime
-    label: str
-    fold: int | None
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    choices: list[ChoiceOut] = []
+    local_time: Moment | None = None
+    fold: Literal[0, 1] | None = None
+    at: Moment | None = None
 
 
 def _actor(access: OrgAccess) -> Actor:
@@ -117,28 +141,36 @@ def _error(exc: services.PublishingError) -> Status[ErrorOut]:
         400,
         ErrorOut(
             code=str(exc.code),
-            message=" ".join(exc.messages),
-            choices=[ChoiceOut(utc=c.utc, label=c.label, fold=c.fold) for c in exc.choices],
+            detail=" ".join(exc.messages),
+            choices=[TimeChoiceOut(utc=c.utc, label=c.label, fold=c.fold) for c in exc.choices],
         ),
     )
 
 
-@router.get("/o/{org}/posts/", response=list[PostOut], summary="Posts, newest first")
-@paginate
-def post_list(request: HttpRequest, org: str, status: str = "") -> Any:
+@router.get(
+    "/o/{org}/posts/", response=responses({200: list[PostOut]}), summary="Posts, newest first"
+)
+@paginate(BoundedPagination)
+def post_list(request: HttpRequest, org: OrgSlug, status: QueryText = "") -> Any:
     access = org_access(request, org, Role.VIEWER)
     # A queryset: the page is cut in the database, and its targets come in one more query.
     return selectors.posts_of(access.organisation, status=status or None)
 
 
-@router.get("/o/{org}/posts/{post_id}/", response=PostOut, summary="One post and its targets")
-def post_detail(request: HttpRequest, org: str, post_id: int) -> PostOut:
+@router.get(
+    "/o/{org}/posts/{post_id}/",
+    response=responses({200: PostOut}),
+    summary="One post and its targets",
+)
+def post_detail(request: HttpRequest, org: OrgSlug, post_id: Id) -> PostOut:
     access = org_access(request, org, Role.VIEWER)
     return _out(get_scoped_or_404(Post, access.organisation, pk=post_id))
 
 
-@router.post("/o/{org}/posts/", response={201: PostOut, 400: ErrorOut}, summary="Create a draft")
-def post_create(request: HttpRequest, org: str, payload: PostIn) -> Any:
+@router.post(
+    "/o/{org}/posts/", response=responses({201: PostOut, 400: ErrorOut}), summary="Create a draft"
+)
+def post_create(request: HttpRequest, org: OrgSlug, payload: PostIn) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     try:
         post = services.post_create(
@@ -156,10 +188,10 @@ def post_create(request: HttpRequest, org: str, payload: PostIn) -> Any:
 
 @router.patch(
     "/o/{org}/posts/{post_id}/",
-    response={200: PostOut, 400: ErrorOut},
+    response=responses({200: PostOut, 400: ErrorOut}),
     summary="Edit a post (contributors: their own drafts)",
 )
-def post_update(request: HttpRequest, org: str, post_id: int, payload: PostPatch) -> Any:
+def post_update(request: HttpRequest, org: OrgSlug, post_id: Id, payload: PostPatch) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -178,10 +210,10 @@ def post_update(request: HttpRequest, org: str, post_id: int, payload: PostPatch
 
 @router.post(
     "/o/{org}/posts/{post_id}/schedule",
-    response={200: PostOut, 400: ErrorOut},
+    response=responses({200: PostOut, 400: ErrorOut}),
     summary="Schedule (or submit for approval)",
 )
-def post_schedule(request: HttpRequest, org: str, post_id: int, payload: ScheduleIn) -> Any:
+def post_schedule(request: HttpRequest, org: OrgSlug, post_id: Id, payload: ScheduleIn) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
@@ -199,10 +231,10 @@ def post_schedule(request: HttpRequest, org: str, post_id: int, payload: Schedul
 
 @router.post(
     "/o/{org}/posts/{post_id}/approve",
-    response={200: PostOut, 400: ErrorOut},
+    response=responses({200: PostOut, 400: ErrorOut}),
     summary="Approve a post waiting for approval",
 )
-def post_approve(request: HttpRequest, org: str, post_id: int) -> Any:
+def post_approve(request: HttpRequest, org: OrgSlug, post_id: Id) -> Any:
     access = org_access(request, org, Role.MANAGER)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
@@ -214,10 +246,10 @@ def post_approve(request: HttpRequest, org: str, post_id: int) -> Any:
 
 @router.post(
     "/o/{org}/posts/{post_id}/cancel",
-    response={200: PostOut, 400: ErrorOut},
+    response=responses({200: PostOut, 400: ErrorOut}),
     summary="Cancel what has not been published yet",
 )
-def post_cancel(request: HttpRequest, org: str, post_id: int) -> Any:
+def post_cancel(request: HttpRequest, org: OrgSlug, post_id: Id) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from parvis.accounts.actor import Actor
 from parvis.accounts.models import Organisation, User
 from parvis.accounts.roles import Role
+from parvis.core.links import web_link
 from parvis.core.vocabulary import ContentCategory
 from parvis.insight import categorise_post
 from parvis.networks.contracts import Draft
@@ -363,6 +364,11 @@ def target_draft(target: PostTarget, *, render: bool = False) -> Draft:
 
 def _check_publishable(post: Post) -> None:
     """Raise with every blocking problem on every target, in French, before scheduling."""
+    try:
+        web_link(post.link)
+    except ValueError as refusal:
+        # A draft may keep what was typed; only a web address may leave for the networks.
+        raise PublishingError(str(refusal), code="link_invalid") from None
     targets = list(post.targets.select_related("account"))
     if not targets:
         raise PublishingError(_("Choose at least one account to publish on."), code="no_account")

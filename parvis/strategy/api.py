@@ -14,13 +14,23 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
 from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.api_auth import org_access
+from parvis.core.api_schemas import (
+    Id,
+    InputSchema,
+    OrgSlug,
+    QueryText,
+    ValidationErrorOut,
+    responses,
+)
 from parvis.core.scoping import get_scoped_or_404
 from parvis.strategy import engine, selectors, services
 from parvis.strategy.models import Diagnostic, RoutineTask, week_code, week_monday
@@ -47,7 +57,7 @@ class DiagnosticOut(Schema):
     completed_at: datetime | None
 
 
-class AnswersIn(Schema):
+class AnswersIn(InputSchema):
     answers: dict[str, Any] = {}
     complete: bool = False
 
@@ -93,7 +103,7 @@ class RoutineOut(Schema):
     tasks: list[TaskOut]
 
 
-class DoneIn(Schema):
+class DoneIn(InputSchema):
     done: bool = True
 
 
@@ -152,26 +162,28 @@ def _task_out(task: RoutineTask) -> TaskOut:
 
 @router.get(
     "/o/{org}/strategy/diagnostic/",
-    response=DiagnosticOut,
+    response=responses({200: DiagnosticOut}),
     summary="The diagnostic in progress (else the latest completed one)",
 )
-def diagnostic_get(request: HttpRequest, org: str) -> DiagnosticOut:
+def diagnostic_get(request: HttpRequest, org: OrgSlug) -> DiagnosticOut:
     access = org_access(request, org, Role.VIEWER)
     diagnostic = selectors.diagnostic_in_progress(access.organisation) or selectors.latest_result(
         access.organisation
     )
     if diagnostic is None:
-        raise HttpError(404, "No diagnostic yet: PUT answers to start one.")
+        raise HttpError(404, _("No diagnostic yet: PUT answers to start one."))
     return _diagnostic_out(diagnostic)
 
 
 @router.put(
     "/o/{org}/strategy/diagnostic/",
-    response={200: DiagnosticOut, 422: DiagnosticOut},
+    # 422: answers the questionnaire refuses (``errors`` per question), or a body that does not
+    # match this document.
+    response=responses({200: DiagnosticOut, 422: DiagnosticOut | ValidationErrorOut}),
     summary="Save answers (partial allowed); complete=true scores it and builds the plan",
 )
 def diagnostic_put(
-    request: HttpRequest, org: str, payload: AnswersIn | None = None
+    request: HttpRequest, org: OrgSlug, payload: AnswersIn | None = None
 ) -> Status[DiagnosticOut]:
     access = org_access(request, org, Role.MANAGER)
     payload = payload or AnswersIn()
@@ -189,12 +201,16 @@ def diagnostic_put(
     return Status(200, _diagnostic_out(diagnostic))
 
 
-@router.get("/o/{org}/strategy/result/", response=ResultOut, summary="Latest diagnostic result")
-def result_get(request: HttpRequest, org: str) -> ResultOut:
+@router.get(
+    "/o/{org}/strategy/result/",
+    response=responses({200: ResultOut}),
+    summary="Latest diagnostic result",
+)
+def result_get(request: HttpRequest, org: OrgSlug) -> ResultOut:
     access = org_access(request, org, Role.VIEWER)
     latest = selectors.latest_result(access.organisation)
     if latest is None or latest.completed_at is None:
-        raise HttpError(404, "No completed diagnostic yet.")
+        raise HttpError(404, _("No completed diagnostic yet."))
     return ResultOut(
         diagnostic_id=latest.pk,
         completed_at=latest.completed_at,
@@ -203,12 +219,14 @@ def result_get(request: HttpRequest, org: str) -> ResultOut:
     )
 
 
-@router.get("/o/{org}/strategy/plan/", response=PlanOut, summary="The current plan")
-def plan_get(request: HttpRequest, org: str) -> PlanOut:
+@router.get(
+    "/o/{org}/strategy/plan/", response=responses({200: PlanOut}), summary="The current plan"
+)
+def plan_get(request: HttpRequest, org: OrgSlug) -> PlanOut:
     access = org_access(request, org, Role.VIEWER)
     plan = selectors.current_plan(access.organisation)
     if plan is None:
-        raise HttpError(404, "No plan yet: complete the diagnostic first.")
+        raise HttpError(404, _("No plan yet: complete the diagnostic first."))
     return PlanOut(
         id=plan.pk,
         diagnostic_id=plan.diagnostic_id,
@@ -227,20 +245,29 @@ def _week(value: str | None, organisation: Any) -> int:
         code = int(year) * 100 + int(number)
         week_monday(code)
     except ValueError as exc:
-        raise HttpError(422, "week must look like 2026-W48.") from exc
+        # The shape of every 422 about the request itself (``ValidationErrorOut``).
+        raise RequestInvalid(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["query", "week"],
+                    "msg": _("week must look like 2026-W48."),
+                }
+            ]
+        ) from exc
     return code
 
 
 @router.get(
     "/o/{org}/strategy/routine/",
-    response=RoutineOut,
+    response=responses({200: RoutineOut}),
     summary="The weekly routine (week=YYYY-Www, this week by default)",
 )
-def routine_get(request: HttpRequest, org: str, week: str | None = None) -> RoutineOut:
+def routine_get(request: HttpRequest, org: OrgSlug, week: QueryText | None = None) -> RoutineOut:
     access = org_access(request, org, Role.VIEWER)
     plan = selectors.current_plan(access.organisation)
     if plan is None:
-        raise HttpError(404, "No plan yet: complete the diagnostic first.")
+        raise HttpError(404, _("No plan yet: complete the diagnostic first."))
     code = _week(week, access.organisation)
     routine = services.routine_ensure(plan=plan, week=code)
     tasks = list(selectors.tasks_of(routine))
@@ -255,10 +282,12 @@ def routine_get(request: HttpRequest, org: str, week: str | None = None) -> Rout
 
 
 @router.post(
-    "/o/{org}/strategy/tasks/{task_id}/done/", response=TaskOut, summary="Tick or untick a task"
+    "/o/{org}/strategy/tasks/{task_id}/done/",
+    response=responses({200: TaskOut}),
+    summary="Tick or untick a task",
 )
 def task_done(
-    request: HttpRequest, org: str, task_id: int, payload: DoneIn | None = None
+    request: HttpRequest, org: OrgSlug, task_id: Id, payload: DoneIn | None = None
 ) -> TaskOut:
     access = org_access(request, org, Role.CONTRIBUTOR)
     task = get_scoped_or_404(RoutineTask, access.organisation, pk=task_id)
@@ -272,10 +301,10 @@ def task_done(
 
 @router.get(
     "/o/{org}/strategy/alignment/",
-    response=AlignmentOut,
+    response=responses({200: AlignmentOut}),
     summary="The alignment score, its three changes, and its history (oldest first)",
 )
-def alignment_get(request: HttpRequest, org: str) -> AlignmentOut:
+def alignment_get(request: HttpRequest, org: OrgSlug) -> AlignmentOut:
     access = org_access(request, org, Role.VIEWER)
     history = list(selectors.alignment_history(access.organisation))
     rows = [
@@ -294,12 +323,12 @@ def alignment_get(request: HttpRequest, org: str) -> AlignmentOut:
 
 @router.post(
     "/o/{org}/strategy/alignment/",
-    response=AlignmentOut,
+    response=responses({200: AlignmentOut}),
     summary="Measure the alignment score now",
 )
-def alignment_post(request: HttpRequest, org: str) -> AlignmentOut:
+def alignment_post(request: HttpRequest, org: OrgSlug) -> AlignmentOut:
     access = org_access(request, org, Role.CONTRIBUTOR)
     if selectors.current_plan(access.organisation) is None:
-        raise HttpError(404, "No plan yet: complete the diagnostic first.")
+        raise HttpError(404, _("No plan yet: complete the diagnostic first."))
     services.alignment_recompute(organisation=access.organisation)
     return alignment_get(request, org)

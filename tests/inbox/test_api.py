@@ -164,15 +164,34 @@ def test_list_pages(cast: Cast, account: SocialAccount) -> None:
         ({"intent": "love"}, "invalid_filter"),
         ({"order": "oldest"}, "invalid_filter"),
         ({"assignee": "somebody"}, "invalid_filter"),
-        ({"limit": 0}, "invalid_page"),
-        ({"limit": 101}, "invalid_page"),
-        ({"offset": -1}, "invalid_page"),
     ],
 )
 def test_list_refuses_unknown_filters(cast: Cast, params: dict[str, Any], code: str) -> None:
     response = cast.client_for(cast.alice).get(_base(cast) + "conversations/", params)
     assert response.status_code == 400
-    assert response.json()["code"] == code and response.json()["message"]
+    assert response.json()["code"] == code and response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"limit": 0},
+        {"limit": 101},
+        {"offset": -1},
+        # Beyond what SQLite converts and PostgreSQL's bigint holds: it was a 500.
+        {"offset": 2**70},
+        {"account": 2**63},
+        {"label": -1},
+        {"q": "caf\x00e"},
+    ],
+)
+def test_list_refuses_out_of_range_pages_and_ids_with_422(
+    cast: Cast, params: dict[str, Any]
+) -> None:
+    response = cast.client_for(cast.alice).get(_base(cast) + "conversations/", params)
+    assert response.status_code == 422, response.content
+    [issue] = response.json()["detail"]
+    assert issue["loc"][-1] == next(iter(params)) and issue["msg"]
 
 
 def test_list_refuses_accounts_and_people_of_another_organisation(cast: Cast) -> None:
@@ -183,7 +202,8 @@ def test_list_refuses_accounts_and_people_of_another_organisation(cast: Cast) ->
     assert api.get(url, {"assignee": str(cast.charlie.pk)}).json()["code"] == "invalid_filter"
     # An API key is nobody: "assigned to me" is a mistake, said as such.
     response = _key(cast, Role.VIEWER).get(url, assignee="me")
-    assert response.status_code == 400 and "API key" in response.json()["message"]
+    assert response.status_code == 400 and response.json()["code"] == "invalid_filter"
+    assert "assignee" in response.json()["detail"]
 
 
 def _fill(cast: Cast, account: SocialAccount, count: int) -> None:
@@ -299,7 +319,7 @@ def test_reply_validation(
         _conv(cast, conversation, "replies/"), body, "application/json"
     )
     assert response.status_code == 400 and response.json()["code"] == code
-    assert response.json()["message"]
+    assert response.json()["detail"]
     assert not Reply.objects.exists()
 
 
@@ -358,6 +378,43 @@ def test_status_assign_labels_and_note(cast: Cast, account: SocialAccount) -> No
         AuditEvent.objects.filter(action__startswith="inbox.").values_list("actor_label", flat=True)
     )
     assert labels == {"API key CRM"}
+
+
+def test_a_typo_in_a_field_name_is_refused_and_leaves_the_labels(
+    cast: Cast, account: SocialAccount
+) -> None:
+    """``lables`` used to be ignored: the body read as "no labels" and wiped them."""
+    conversation = _one(account)
+    api = _key(cast, Role.CONTRIBUTOR)
+    api.post(_conv(cast, conversation, "labels"), {"labels": ["VIP"]}, "put")
+    response = api.post(_conv(cast, conversation, "labels"), {"lables": []}, "put")
+    assert response.status_code == 422, response.content
+    [issue] = response.json()["detail"]
+    assert issue["type"] == "extra_forbidden" and issue["loc"][-1] == "lables"
+    assert [label.name for label in conversation.labels.all()] == ["VIP"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("notes/", {"text": "Rappeler\x00demain"}),
+        ("replies/", {"text": "Bonjour\x00"}),
+        ("labels", {"labels": ["V\x00IP"]}),
+        ("replies/", {"text": "Bonjour", "urgent": True}),
+        ("assign", {"assignee_id": 2**64}),
+    ],
+)
+def test_nul_characters_unknown_fields_and_huge_ids_are_a_422(
+    cast: Cast, account: SocialAccount, path: str, body: dict[str, Any]
+) -> None:
+    """PostgreSQL refuses NUL in text and ids beyond a bigint: refused before the database."""
+    conversation = _one(account)
+    method = "put" if path == "labels" else "post"
+    response = _key(cast, Role.CONTRIBUTOR).post(_conv(cast, conversation, path), body, method)
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["msg"]
+    assert not Reply.objects.exists() and not InternalNote.objects.exists()
+    assert not conversation.labels.exists()
 
 
 @pytest.mark.parametrize(

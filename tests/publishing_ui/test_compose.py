@@ -179,6 +179,29 @@ def test_an_invalid_text_is_refused_at_scheduling_and_kept(
     assert Post.objects.get(organisation=cast.org).body == "b" * 400
 
 
+def test_a_javascript_link_is_refused_at_scheduling_and_the_draft_kept(
+    cast: Cast, accounts: Accounts, alice_client: Client
+) -> None:
+    day = tomorrow_local()
+    response = alice_client.post(
+        url("new", cast),
+        {
+            "body": "Notre atelier",
+            "accounts": [accounts.x.pk],
+            "link": "javascript:alert(document.cookie)",
+            "action": "schedule",
+            "date": f"{day:%Y-%m-%d}",
+            "time": "10:30",
+        },
+    )
+    assert response.status_code == 200
+    assert 'data-code="link_invalid"' in response.content.decode()
+    post = Post.objects.get(organisation=cast.org)
+    assert post.body == "Notre atelier"
+    assert post.status == Post.Status.DRAFT
+    assert not post.targets.filter(status=PostTarget.Status.SCHEDULED).exists()
+
+
 @pytest.mark.parametrize(
     ("day", "code", "choices"),
     [("2030-03-31", "nonexistent", 2), ("2030-10-27", "ambiguous", 2)],

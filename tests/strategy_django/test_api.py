@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from django.test import Client
 
 from parvis.accounts.roles import Role
@@ -92,3 +93,41 @@ def test_a_viewer_key_reads_but_does_not_write(cast: Cast) -> None:
     url = f"{base}/tasks/{task_id}/done/"
     assert viewer.post(url, "{}", content_type="application/json").status_code == 403
     assert viewer.post(f"{base}/alignment/").status_code == 403
+
+
+def test_a_malformed_week_is_a_422_in_ninjas_validation_shape(cast: Cast) -> None:
+    client, base = _client(cast)
+    _put(client, f"{base}/diagnostic/", {"answers": menuiserie_answers(), "complete": True})
+    for week in ("48", "2026-W99", "10000-W01", "2026-W4\x008"):
+        response = client.get(f"{base}/routine/", {"week": week})
+        assert response.status_code == 422, (week, response.content)
+        [issue] = response.json()["detail"]
+        assert issue["loc"] == ["query", "week"] and issue["msg"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"answers": {}, "complet": true}',  # a typo: refused, not read as "not complete"
+        '{"answers": {"sector": "building\\u0000crafts"}}',  # jsonb refuses NUL: was a 500
+        '{"answers": {"sec\\u0000tor": "building_crafts"}}',
+        '{"answers": {"b2b_share": 35}, "extra": null}',
+    ],
+)
+def test_answers_with_unknown_fields_or_nul_are_refused_before_anything_is_saved(
+    cast: Cast, raw: str
+) -> None:
+    client, base = _client(cast)
+    response = client.put(f"{base}/diagnostic/", raw, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert isinstance(response.json()["detail"], list)
+    assert not Diagnostic.objects.exists()
+
+
+def test_nan_in_answers_is_not_json(cast: Cast) -> None:
+    """Python's JSON reads NaN, PostgreSQL's jsonb does not store it: refused as not JSON."""
+    client, base = _client(cast)
+    raw = '{"answers": {"b2b_share": NaN}}'
+    response = client.put(f"{base}/diagnostic/", raw, content_type="application/json")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_json"
+    assert not Diagnostic.objects.exists()
