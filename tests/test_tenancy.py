@@ -48,6 +48,8 @@ PUBLIC_OR_PERSONAL = {
     "publishing:ical_feed",
     # Media that Instagram and Facebook download by URL: the signed, expiring token is the key.
     "posts:media_public",
+    # Deleting one's own account: about the logged-in user, whatever their organisations.
+    "privacy:account_delete",
 }
 
 

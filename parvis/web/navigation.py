@@ -34,4 +34,5 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("API keys"), "accounts:api_keys", Role.MANAGER),
     NavItem(_("Activity log"), "accounts:audit_log", Role.MANAGER),
     NavItem(_("Settings"), "accounts:organisation_settings", Role.MANAGER),
+    NavItem(_("Personal data"), "privacy:overview"),
 )
