@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,11 @@ def check_database() -> Check:
             cursor.execute("SELECT 1")
     except DatabaseError as exc:
         connection.close_if_unusable_or_obsolete()
-        return Check("database", ok=False, detail=f"unreachable: {str(exc).strip()[:200]}")
+        return Check(
+            "database",
+            ok=False,
+            detail=_("unreachable: %(error)s") % {"error": str(exc).strip()[:200]},
+        )
     return Check("database", ok=True, detail=connection.vendor)
 
 
@@ -77,7 +82,9 @@ def check_broker() -> Check:
             conn.ensure_connection(max_retries=1, timeout=2)
             transport = conn.transport_cls
     except (TimeoutError, OperationalError, OSError) as exc:
-        return Check("broker", ok=False, detail=f"unreachable: {str(exc)[:200]}")
+        return Check(
+            "broker", ok=False, detail=_("unreachable: %(error)s") % {"error": str(exc)[:200]}
+        )
     return Check("broker", ok=True, detail=str(transport))
 
 
@@ -86,9 +93,14 @@ def _check_file_broker(folder: Path) -> Check:
     try:
         queue.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return Check("broker", ok=False, detail=f"{queue} cannot be created: {exc.strerror}")
+        return Check(
+            "broker",
+            ok=False,
+            detail=_("%(folder)s cannot be created: %(error)s")
+            % {"folder": queue, "error": exc.strerror},
+        )
     if not os.access(queue, os.W_OK):
-        return Check("broker", ok=False, detail=f"{queue} is not writable")
+        return Check("broker", ok=False, detail=_("%(folder)s is not writable") % {"folder": queue})
     return Check("broker", ok=True, detail=f"filesystem ({queue})")
 
 
@@ -103,12 +115,14 @@ def _heartbeat_check(kind: str, label: str) -> Check:
             .first()
         )
     except DatabaseError:
-        return Check(label, ok=False, detail="unknown: the database is unreachable")
+        return Check(label, ok=False, detail=_("unknown: the database is unreachable"))
     if latest is None:
-        return Check(label, ok=False, detail="never seen: is it running?")
+        return Check(label, ok=False, detail=_("never seen: is it running?"))
     age = max(0.0, (timezone.now() - latest).total_seconds())
     stale = age > settings.HEARTBEAT_STALE_S
-    detail = f"last seen {age:.0f} s ago" + (" (stale)" if stale else "")
+    detail = (
+        _("last seen %(age)d s ago, too long ago") if stale else _("last seen %(age)d s ago")
+    ) % {"age": round(age)}
     return Check(label, ok=not stale, detail=detail, age_s=round(age, 1))
 
 

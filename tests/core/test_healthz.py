@@ -62,7 +62,7 @@ def test_staff_get_the_details() -> None:
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["database"]["detail"] == connection.vendor
-    assert "stale" in checks["worker"]["detail"] and checks["worker"]["age_s"] >= 300
+    assert "trop ancien" in checks["worker"]["detail"] and checks["worker"]["age_s"] >= 300
 
 
 def test_members_who_are_not_staff_get_the_anonymous_answer() -> None:

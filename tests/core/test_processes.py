@@ -63,7 +63,7 @@ def test_a_task_goes_through_the_broker_to_a_worker(tmp_path: Path) -> None:
         # Doctor waits 15 s for a worker: let this one finish starting first.
         instance.wait_until(lambda: " ready." in instance.log("worker"), timeout=90, what="ready")
         result = instance.parvis("doctor", "--roundtrip", check=False, timeout=90)
-        assert "ok   task roundtrip: a worker ran a task" in result.stdout, (
+        assert "ok   task roundtrip: un worker a exécuté une tâche" in result.stdout, (
             result.stdout + result.stderr
         )
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from parvis.core.health import Check, run_health_checks
 from parvis.core.keycheck import DOCTOR_SAMPLE, doctor_lines, key_census
@@ -18,21 +19,23 @@ from parvis.core.keycheck import DOCTOR_SAMPLE, doctor_lines, key_census
 def configuration_notes() -> list[tuple[bool, str]]:
     """(ok, sentence) pairs about settings an operator should know about."""
     notes: list[tuple[bool, str]] = []
-    mode = "embedded (SQLite, file broker under var/)" if settings.EMBEDDED else "scaled"
-    notes.append((True, f"Mode: {mode}."))
-    notes.append((True, f"Data folder: {settings.VAR_DIR}."))
-    notes.append((True, f"Public address: {settings.PUBLIC_BASE_URL}."))
+    mode = _("embedded (SQLite, file broker under var/)") if settings.EMBEDDED else _("scaled")
+    notes.append((True, _("Mode: %(mode)s.") % {"mode": mode}))
+    notes.append((True, _("Data folder: %(folder)s.") % {"folder": settings.VAR_DIR}))
+    notes.append((True, _("Public address: %(url)s.") % {"url": settings.PUBLIC_BASE_URL}))
     if settings.PRODUCTION:
         if not settings.PUBLIC_BASE_URL.startswith("https://"):
             notes.append(
-                (False, "PARVIS_PUBLIC_BASE_URL should start with https:// in production.")
+                (False, _("PARVIS_PUBLIC_BASE_URL should start with https:// in production."))
             )
         if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
-            notes.append((False, "EMAIL_URL is not set: invitations and resets are not e-mailed."))
+            notes.append(
+                (False, _("EMAIL_URL is not set: invitations and resets are not e-mailed."))
+            )
     elif settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
-        notes.append((True, "E-mails are printed on the console (set EMAIL_URL to send them)."))
+        notes.append((True, _("E-mails are printed on the console (set EMAIL_URL to send them).")))
     if settings.DEBUG:
-        notes.append((False, "PARVIS_DEBUG is on: never in production."))
+        notes.append((False, _("PARVIS_DEBUG is on: never in production.")))
     return notes
 
 
@@ -42,7 +45,7 @@ def key_notes() -> list[tuple[bool, str]]:
     try:
         census = key_census(limit=DOCTOR_SAMPLE)
     except DatabaseError:
-        return [(False, "Encryption keys: not checked, the database cannot be read.")]
+        return [(False, _("Encryption keys: not checked, the database cannot be read."))]
     return doctor_lines(census)
 
 
@@ -74,8 +77,10 @@ class Command(BaseCommand):
         processes_ok = all(check.ok for check in checks)
         if not processes_ok:
             self.stdout.write(
-                "Start what is missing: `make run` (embedded) or `parvis worker` and "
-                "`parvis scheduler` (scaled). docs/deploy.md explains each setting."
+                _(
+                    "Start what is missing: `make run` (embedded) or `parvis worker` and "
+                    "`parvis scheduler` (scaled). docs/deploy.md explains each setting."
+                )
             )
         if not processes_ok or not all(ok for ok, _sentence in keys):
             raise SystemExit(1)
@@ -94,9 +99,13 @@ def task_roundtrip(timeout_s: float = 15.0) -> Check:
             Heartbeat.objects.filter(name=f"ping:{token}").delete()
             elapsed = time.monotonic() - started
             return Check(
-                "task roundtrip", ok=True, detail=f"a worker ran a task in {elapsed:.1f} s"
+                "task roundtrip",
+                ok=True,
+                detail=_("a worker ran a task in %(seconds).1f s") % {"seconds": elapsed},
             )
         time.sleep(0.2)
     return Check(
-        "task roundtrip", ok=False, detail=f"no worker ran the task within {timeout_s:.0f} s"
+        "task roundtrip",
+        ok=False,
+        detail=_("no worker ran the task within %(seconds)d s") % {"seconds": round(timeout_s)},
     )
