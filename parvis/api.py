@@ -110,7 +110,10 @@ def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 def value_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A value the database cannot hold. Inputs are bounded in their schemas, so this is only a
     safety net; it is logged so that the missing bound gets declared."""
-    logger.warning("api.value_refused_by_database", extra={"error": str(exc)})
+    # The database's message quotes the submitted value (personal data): log its kind only.
+    logger.warning(
+        "api.value_refused_by_database", extra={"path": request.path, "error": type(exc).__name__}
+    )
     return error(
         request, 400, "invalid_value", _("A value is out of the range the database can store.")
     )
@@ -120,5 +123,11 @@ def value_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
 def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     """Two requests racing for the same unique row: the loser is told to try again. Logged as an
     error, since it may also reveal a missing check."""
-    logger.error("api.integrity_error", exc_info=exc)
+    # PostgreSQL's DETAIL line quotes the conflicting values (personal data): log the
+    # constraint's name only, never the message or the traceback's locals.
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    logger.error(
+        "api.integrity_error",
+        extra={"path": request.path, "error": type(exc).__name__, "constraint": constraint},
+    )
     return error(request, 409, "conflict", _("This conflicts with a change made at the same time."))

@@ -370,8 +370,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
-        # django-axes writes two INFO lines per log-in attempt; failures stay visible as WARNING.
-        "axes": {"level": "WARNING"},
+        # django-axes logs every attempt with the typed username (sometimes a password typed in
+        # the wrong field) and the address: personal data outside any retention. Its errors only.
+        "axes": {"level": "ERROR"},
     },
 }
 

@@ -86,6 +86,7 @@ STANDARD_ERRORS: dict[int, Any] = {
     401: ErrorOut,  # no valid API key or session
     403: ErrorOut,  # the role does not allow it
     404: ErrorOut,  # no such organisation (for this caller) or object
+    409: ErrorOut,  # two requests racing for the same unique row: try again
     413: ErrorOut,  # a body larger than the server accepts
     422: ValidationErrorOut,
 }

@@ -60,6 +60,7 @@ class InputGuardMiddleware:
             return None
         logger.warning(
             "page.value_out_of_range",
-            extra={"path": request.path, "error": str(exception)},
+            # The database's message may quote the submitted value: its kind only.
+            extra={"path": request.path, "error": type(exception).__name__},
         )
         return render(request, "core/bad_input.html", status=400)

@@ -96,7 +96,11 @@ class SocialAccount(OrganisationOwned):
         reconnected » at once (see :meth:`flag_unreadable_tokens`), so every reader — the
         accounts page, the poll loop, the dispatcher — sees the same clear state."""
         account = super().from_db(db, field_names, values)
-        if account.tokens_unreadable:
+        # Only a connected account needs flagging: one already « à reconnecter » (or with its
+        # status not loaded) costs no write, so readers of a flagged account do not each take
+        # SQLite's write lock.
+        connected = account.__dict__.get("status") == cls.Status.CONNECTED
+        if connected and account.tokens_unreadable:
             account.flag_unreadable_tokens()
         return account
 
