@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from django.conf import settings
 
+from parvis.core.fields import is_unreadable
 from parvis.core.guarded_http import AddressRefused, check_url, is_guarded
 from parvis.core.vocabulary import Network
 from parvis.networks.bluesky.client import jwt_expiry
 from parvis.networks.contracts import AccountInfo, AppCredentials, TokenSet
 from parvis.networks.errors import AuthExpired, ConnectorError, Transient
+from parvis.networks.models import MastodonInstanceApp
 from parvis.networks.oauth import OAuthConfig
 from parvis.networks.registry import get_connector_class
 from parvis.networks.transport import epoch_header, generic_error_reason, retry_after, send
@@ -60,7 +62,7 @@ def build_connector(account: SocialAccount, **overrides: Any) -> Connector:
     options: dict[str, Any] = {
         "tokens": account.tokens(),
         "account_id": account.remote_id,
-        "app": app_credentials(_app_kind(account)),
+        "app": _account_app(account),
         "base_url": account.api_base_url or str(conf["api_url"]) or None,
         "token_url": str(conf["token_url"]) or None,
         "on_tokens_refreshed": account.store_tokens,
@@ -70,6 +72,24 @@ def build_connector(account: SocialAccount, **overrides: Any) -> Connector:
     if account.api_base_url and http is not None and not is_guarded(http):
         del options["http"]
     return connector_class(**options)
+
+
+def _account_app(account: SocialAccount) -> AppCredentials | None:
+    """The app credentials that sign this account's calls. On Mastodon they are Parvis' own
+    registration on the account's server (the newest, should the public address have changed):
+    the token was issued to it, and only it may revoke the token."""
+    if account.kind == Network.MASTODON and account.api_base_url:
+        registered = (
+            MastodonInstanceApp.objects.filter(base_url=account.api_base_url)
+            .order_by("-created_at")
+            .first()
+        )
+        if registered is None or is_unreadable(registered.client_secret):
+            return None
+        return AppCredentials(
+            client_id=registered.client_id, client_secret=registered.client_secret
+        )
+    return app_credentials(_app_kind(account))
 
 
 def _app_kind(account: SocialAccount) -> str:

@@ -431,33 +431,59 @@ def _account_store(
     return account
 
 
-@transaction.atomic
 def account_disconnect(*, membership: Membership, account: SocialAccount) -> SocialAccount:
-    """Forget the account's tokens; the row stays so past posts keep their account."""
+    """Give up Parvis' access: revoke the tokens at the network where its connector can
+    (``revokes_tokens``), then forget them; the row stays so past posts keep their account.
+    A network that refuses or does not answer never stops the disconnection: the failure is
+    logged by kind only (never the token) and the tokens are erased anyway. The network is
+    called before the transaction, which it must not hold open."""
+    from parvis.networks.transport import HttpPolicy
+
     _require_manager(membership)
     if account.organisation_id != membership.organisation_id:
         raise PermissionDenied
-    account.status = SocialAccount.Status.DISCONNECTED
-    account.access_token = ""
-    account.refresh_token = ""
-    account.token_expires_at = None
-    account.refresh_expires_at = None
-    account.save(
-        update_fields=[
-            "status",
-            "access_token",
-            "refresh_token",
-            "token_expires_at",
-            "refresh_expires_at",
-        ]
-    )
-    audit_record(
-        action="social_account.disconnected",
-        organisation=membership.organisation,
-        actor=membership.user,
-        target=account,
-        network=account.kind,
-    )
+    revoked = False
+    try:
+        revokes = get_connector_class(account.kind).revokes_tokens
+    except ConnectorUnavailable:
+        revokes = False
+    if revokes and account.access_token and not (account.is_demo or account.tokens_unreadable):
+        # A person waits on the page while the network answers: short, and no retries.
+        policy = HttpPolicy(timeout=10.0, connect_timeout=5.0, retries=0)
+        try:
+            with account.connector(policy=policy) as connector:
+                connector.revoke_tokens()
+            revoked = True
+        except (ConnectorError, httpx.HTTPError) as exc:
+            logger.warning(
+                "account %s: the network did not revoke its tokens (%s); erased here anyway",
+                account.pk,
+                type(exc).__name__,
+                extra={"network": account.kind, "account_id": account.pk},
+            )
+    with transaction.atomic():
+        account.status = SocialAccount.Status.DISCONNECTED
+        account.access_token = ""
+        account.refresh_token = ""
+        account.token_expires_at = None
+        account.refresh_expires_at = None
+        account.save(
+            update_fields=[
+                "status",
+                "access_token",
+                "refresh_token",
+                "token_expires_at",
+                "refresh_expires_at",
+            ]
+        )
+        audit_record(
+            action="social_account.disconnected",
+            organisation=membership.organisation,
+            actor=membership.user,
+            target=account,
+            network=account.kind,
+            revoked_at_network=revoked,
+        )
     return account
 
 

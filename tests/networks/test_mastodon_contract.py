@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from parvis.networks.contracts import InboundKind, MediaFile, TokenSet
+from parvis.networks.contracts import AppCredentials, InboundKind, MediaFile, TokenSet
 from parvis.networks.errors import AuthExpired, RateLimited, Rejected, Unconfirmed
 from parvis.networks.mastodon.connector import MastodonConnector
 from tests.networks.contract import PNG_BYTES, TEST_POLICY, ConnectorContract, draft, unique_text
@@ -223,3 +223,18 @@ def test_the_servers_own_rate_limit_headers() -> None:
             connector.account_info()
         connector.close()
     assert before < caught.value.retry_at <= before + timedelta(seconds=121)
+
+
+def test_revoked_token_can_no_longer_be_used(harness: MastodonHarness) -> None:
+    """With Parvis' app on the server, the access token is revoked: a copy of it gets the
+    server's 401. mastodon-mock does not check whose app asks (Mastodon answers 403 to another
+    app); build_connector gives the connector Parvis' registration on the account's server."""
+    registered = harness.http.post(
+        harness.peer.base_url + "/api/v1/apps",
+        data={"client_name": "Parvis", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+    ).json()
+    app = AppCredentials(registered["client_id"], registered["client_secret"])
+    harness.connector(app=app).revoke_tokens()
+    assert [(s.method, s.path) for s in harness.proxy.seen] == [("POST", "/oauth/revoke")]
+    with pytest.raises(AuthExpired):
+        harness.connector().account_info()

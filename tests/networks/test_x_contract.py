@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from parvis.networks.contracts import AppCredentials, TokenSet
+from parvis.networks.errors import AuthExpired
 from parvis.networks.x.connector import XConnector
 from tests.networks.contract import TEST_POLICY, ConnectorContract
 from tests.peers.faultproxy import FaultProxy
@@ -75,3 +76,14 @@ class TestXContract(ConnectorContract):
         harness = XHarness(x_fake, fault_proxy_factory(x_fake.url))
         yield harness
         harness.http.close()
+
+    def test_revoked_tokens_can_no_longer_be_used(self, harness: XHarness) -> None:
+        """An organisation's deletion (or a disconnection) revokes both tokens at X: a copy of
+        them, a stolen backup say, neither calls the API nor buys new tokens."""
+        harness.connector().revoke_tokens()
+        revokes = [s.method for s in harness.proxy.seen if s.path == "/2/oauth2/revoke"]
+        assert revokes == ["POST", "POST"]  # the refresh token, then the access token
+        assert harness.tokens.access_token not in harness.fake.access
+        assert harness.tokens.refresh_token not in harness.fake.refresh
+        with pytest.raises(AuthExpired):
+            harness.connector().account_info()  # 401, then the refresh is refused

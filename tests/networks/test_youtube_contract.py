@@ -26,7 +26,7 @@ from parvis.networks.contracts import (
     PublishResult,
     TokenSet,
 )
-from parvis.networks.errors import NotSupported, RateLimited, Rejected, Unconfirmed
+from parvis.networks.errors import AuthExpired, NotSupported, RateLimited, Rejected, Unconfirmed
 from parvis.networks.youtube import client as api
 from parvis.networks.youtube.connector import YouTubeConnector
 from tests.networks.contract import PNG_BYTES, TEST_POLICY, ConnectorContract, draft, unique_text
@@ -228,3 +228,12 @@ def test_beyond_three_pages_of_replies_the_lookup_cannot_tell(harness: YouTubeHa
     since = datetime.now(UTC) - timedelta(minutes=1)
     with pytest.raises(NotSupported):
         connector.reconcile_reply(parent_id=question, text="Sur devis.", since=since)
+
+
+def test_revoked_tokens_can_no_longer_be_used(harness: YouTubeHarness) -> None:
+    """An organisation's deletion (or a disconnection) revokes the access token at Google, and
+    its refresh token with it: a copy of them neither calls the API nor buys new tokens."""
+    harness.connector().revoke_tokens()
+    assert [s.path.split("?")[0] for s in harness.proxy.seen] == ["/revoke"]
+    with pytest.raises(AuthExpired):
+        harness.connector().account_info()  # 401 authError, then invalid_grant on refresh

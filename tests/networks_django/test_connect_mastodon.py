@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import httpx
 import pytest
 from django.db import connection
 from django.test import Client
@@ -142,3 +143,25 @@ def test_by_default_a_typed_server_address_must_be_public_https(
     settings.HTTP_ALLOW_PRIVATE = []  # type: ignore[attr-defined]
     with pytest.raises(ValueError, match="^address refused or unreachable$"):
         normalise_server_url(address)
+
+
+def test_disconnecting_revokes_the_token_with_parvis_app_on_that_server(
+    cast: Cast, alice: Client, mastodon_peer: MastodonPeer
+) -> None:
+    """The token was issued to Parvis' registration on the account's server: the connector is
+    given that app, so disconnecting (or deleting the organisation) revokes it there."""
+    _connect(alice, cast, mastodon_peer)
+    account = SocialAccount.objects.get(organisation=cast.org, kind="mastodon")
+    token = account.access_token
+    assert account.connector().app is not None  # before: the empty PARVIS_MASTODON_* pair
+
+    url = reverse("networks:disconnect", kwargs={"org": cast.org.slug, "account_id": account.pk})
+    alice.post(url)
+
+    event = AuditEvent.objects.get(action="social_account.disconnected")
+    assert event.data["revoked_at_network"] is True
+    answer = httpx.get(
+        f"{mastodon_peer.base_url}/api/v1/accounts/verify_credentials",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 401

@@ -7,8 +7,9 @@ problem envelope (``application/problem+json``), so a connector that drifts from
 its contract tests here rather than in production.
 
 State: one app (client id/secret), users, OAuth2 codes with PKCE S256, 2-hour access tokens and
-rotating refresh tokens, posts, chunked media uploads with processing states, and per-endpoint
-rate-limit windows with ``x-rate-limit-*`` headers. A settable clock lets tests expire tokens.
+rotating refresh tokens (``/2/oauth2/revoke`` ends one of them), posts, chunked media uploads
+with processing states, and per-endpoint rate-limit windows with ``x-rate-limit-*`` headers. A
+settable clock lets tests expire tokens.
 
 Test helpers: :meth:`XFake.issue_tokens`, :meth:`XFake.add_mention`, :meth:`XFake.advance`,
 :meth:`XFake.set_rate_limit`, ``fake.posts``.
@@ -415,6 +416,8 @@ class XFake:
                     return self._authorize(query)
                 if split.path == "/2/oauth2/token" and method == "POST":
                     return _json(200, self._token(headers, raw))
+                if split.path == "/2/oauth2/revoke" and method == "POST":
+                    return _json(200, self._revoke(headers, raw))
                 return self._api(method, split.path, query, headers, raw)
             except Problem as problem:
                 extra = {"Content-Type": "application/problem+json", **problem.headers}
@@ -466,6 +469,22 @@ class XFake:
                 raise _oauth_error("invalid_request", "Value passed for the token was invalid.")
             return self._issue(*found)
         raise _oauth_error("unsupported_grant_type", "Grant type not supported")
+
+    def _revoke(self, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
+        """POST oauth2/revoke (docs.x.com, user-access-token, step 6): the form's ``token``, an
+        access or a refresh token, stops working at once; only that one. A confidential client
+        authenticates with Basic as at the token endpoint. An unknown token is not an error
+        (RFC 7009 §2.2): there is nothing left to revoke."""
+        form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if headers.get("authorization", "") != f"Basic {basic}":
+            raise _oauth_error("unauthorized_client", "Missing valid authorization header", 401)
+        token = form.get("token", "")
+        if not token:
+            raise _oauth_error("invalid_request", "Missing required parameter [token].")
+        self.access.pop(token, None)
+        self.refresh.pop(token, None)
+        return {"revoked": True}
 
     def _api(
         self,

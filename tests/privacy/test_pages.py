@@ -50,7 +50,7 @@ def test_the_owner_sees_every_action_in_french(cast: Cast, settings: Any) -> Non
     assert reverse("privacy:people", kwargs={"org": cast.org.slug}) in text
     assert reverse("privacy:deletion_request", kwargs={"org": cast.org.slug}) in text
     # The page says where tokens are revoked at the network, and that elsewhere they are erased.
-    assert "révoqués auprès de Bluesky" in text
+    assert "révoqués auprès de X, YouTube, Bluesky, Mastodon et effacés" in text
 
 
 def test_a_manager_reaches_people_but_not_the_deletion(cast: Cast) -> None:

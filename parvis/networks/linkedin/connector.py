@@ -53,6 +53,9 @@ class LinkedInConnector(Connector):
         client_auth="body",
         refresh_margin=timedelta(days=7),  # access tokens live 60 days
     )
+    # LinkedIn's documentation describes no token revocation (only /oauth/v2/introspectToken,
+    # which can report a token as revoked): nothing documented to call.
+    revokes_tokens: ClassVar[bool] = False
     api_version: ClassVar[str] = api.API_VERSION
     media_max_polls: ClassVar[int] = 30
     reconcile_window: ClassVar[int] = 20  # recent posts looked at after a timeout

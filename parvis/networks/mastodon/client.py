@@ -39,6 +39,9 @@ NOTIFICATIONS = "/api/v1/notifications"
 CONVERSATIONS = "/api/v1/conversations"
 # https://docs.joinmastodon.org/methods/instance/#v2
 INSTANCE = "/api/v2/instance"
+# https://docs.joinmastodon.org/methods/oauth/#revoke — form client_id, client_secret, token;
+# 200 ``{}`` (idempotent), 403 ``unauthorized_client`` for a token the app does not own
+REVOKE = "/oauth/revoke"
 
 STATUS_METRICS = ("replies_count", "reblogs_count", "favourites_count", "quotes_count")
 ACCOUNT_METRICS = ("followers_count", "following_count", "statuses_count")

@@ -31,13 +31,14 @@ from parvis.networks.contracts import (
 )
 from parvis.networks.errors import (
     ConnectorError,
+    NotSupported,
     Rejected,
     Transient,
     Unconfirmed,
 )
 from parvis.networks.mastodon import client as api
 from parvis.networks.mastodon.media import upload_media
-from parvis.networks.transport import epoch_header, iso_header
+from parvis.networks.transport import epoch_header, iso_header, send
 from parvis.networks.validation import effective_text, validate
 
 _REMOTE_MENTION = re.compile(r"(@[\w.-]+)@[\w.-]+\w")
@@ -53,6 +54,9 @@ class MastodonConnector(Connector):
     media_poll_seconds: ClassVar[float] = 1.0
     ids_per_call: ClassVar[int] = 20  # GET /api/v1/statuses?id[]= accepts 20 ids
     reconcile_reply_pages: ClassVar[int] = 5  # of 40 statuses each
+    # /oauth/revoke is signed by Parvis' app on the account's server (MastodonInstanceApp),
+    # which connect.build_connector passes as ``app``.
+    revokes_tokens: ClassVar[bool] = True
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -71,6 +75,30 @@ class MastodonConnector(Connector):
 
     def validate(self, draft: Draft) -> list[ValidationIssue]:
         return validate(draft, self.limits)
+
+    def revoke_tokens(self) -> None:
+        """``POST /oauth/revoke`` with the access token and Parvis' app on this server
+        (``app``: its ``client_id`` and ``client_secret``); Mastodon has no refresh token."""
+        if self.app is None:
+            raise NotSupported(
+                "révocation des jetons sans l’application Parvis de ce serveur", network="mastodon"
+            )
+        form = {
+            "client_id": self.app.client_id,
+            "client_secret": self.app.client_secret,
+            "token": self._tokens.access_token,
+        }
+        send(
+            self.http,
+            self,
+            "POST",
+            self.base_url + api.REVOKE,
+            idempotent=True,  # Mastodon: calling it again still answers OK
+            policy=self.policy,
+            clock=self.clock,
+            sleep=self.sleep,
+            data=form,
+        )
 
     def account_info(self) -> AccountInfo:
         account = api.obj(self.request("GET", api.VERIFY_CREDENTIALS).body, "account")

@@ -35,6 +35,12 @@ class MetaConnector(Connector):
     """Base of :class:`FacebookConnector` and :class:`InstagramConnector` (not registered)."""
 
     messaging_extra: ClassVar[dict[str, str]] = {}  # Messenger wants a messaging_type
+    # No documented call fits: DELETE /{user-id}/permissions de-authorises the app for a *user*
+    # and takes a user or an app access token
+    # (https://developers.facebook.com/docs/graph-api/reference/user/permissions/). Parvis keeps
+    # a Page token and no user id, and de-authorising that user would also cut every other Page
+    # they connected. Instagram Login (graph.instagram.com) documents no revocation at all.
+    revokes_tokens: ClassVar[bool] = False
 
     def __init__(self, *, media_url: MediaUrl | None = None, **options: Any) -> None:
         """``media_url`` resolves a MediaFile to a public URL Meta can download (required on

@@ -18,6 +18,9 @@ API_BASE_URL = "https://api.x.com"
 AUTHORIZE_URL = "https://x.com/i/oauth2/authorize"
 # https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token
 TOKEN_PATH = "/2/oauth2/token"  # noqa: S105 - a path, not a secret
+# https://docs.x.com/fundamentals/authentication/oauth-2-0/user-access-token (Step 6: POST
+# oauth2/revoke — form ``token``; a confidential client authenticates with Basic, as for the token)
+REVOKE_PATH = "/2/oauth2/revoke"
 # https://docs.x.com/x-api/users/get-my-user
 USERS_ME = "/2/users/me"
 # https://docs.x.com/x-api/posts/create-post

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from parvis.networks.contracts import (
 )
 from parvis.networks.errors import ConnectorError, NotSupported, Rejected, Transient, Unconfirmed
 from parvis.networks.oauth import OAuthConfig
-from parvis.networks.transport import epoch_header
+from parvis.networks.transport import epoch_header, send
 from parvis.networks.validation import effective_text
 from parvis.networks.x import client as api
 from parvis.networks.x.media import upload_media
@@ -46,9 +47,45 @@ class XConnector(Connector):
     )
     media_chunk_bytes: ClassVar[int] = 1024 * 1024
     media_max_polls: ClassVar[int] = 60
+    revokes_tokens: ClassVar[bool] = True
 
     def _default_token_url(self) -> str:
         return self.base_url + api.TOKEN_PATH
+
+    def revoke_tokens(self) -> None:
+        """``POST /2/oauth2/revoke`` for the refresh token, then for the access token (X does
+        not say that revoking one ends the other). Parvis authenticates as at the token
+        endpoint: Basic with the app's id and secret, ``client_id`` in the form too."""
+        if self.app is None:
+            raise NotSupported("révocation des jetons sans l’application X configurée", network="x")
+        pair = f"{self.app.client_id}:{self.app.client_secret}".encode()
+        headers = {"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+        pending = (
+            (self._tokens.refresh_token, "refresh_token"),
+            (self._tokens.access_token, "access_token"),
+        )
+        for token, hint in pending:
+            if not token:
+                continue
+            form = {"token": token, "token_type_hint": hint, "client_id": self.app.client_id}
+            send(
+                self.http,
+                self,
+                "POST",
+                self._revoke_url(),
+                idempotent=True,  # revoking a dead token again changes nothing (RFC 7009)
+                policy=self.policy,
+                clock=self.clock,
+                sleep=self.sleep,
+                data=form,
+                headers=headers,
+            )
+
+    def _revoke_url(self) -> str:
+        """Next to the token endpoint, wherever that is configured (a fake in tests)."""
+        if self.token_url:
+            return str(httpx.URL(self.token_url).join("revoke"))
+        return self.base_url + api.REVOKE_PATH
 
     def account_info(self) -> AccountInfo:
         params = {"user.fields": "name,username,profile_image_url"}

@@ -20,6 +20,10 @@ API_BASE_URL = "https://www.googleapis.com"
 AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
 TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL
 TOKEN_PATH = "/token"  # noqa: S105 - where a fake serves it, relative to base_url
+# https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke — POST with
+# ``?token=``; revoking an access token also revokes its refresh token; 200, else 400
+REVOKE_URL = "https://oauth2.googleapis.com/revoke"
+REVOKE_PATH = "/revoke"  # where a fake serves it, relative to base_url
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload",
     "https://www.googleapis.com/auth/youtube.force-ssl",  # read and answer comments

@@ -35,7 +35,7 @@ from parvis.networks.errors import (
 )
 from parvis.networks.oauth import OAuthConfig
 from parvis.networks.text import comparable, hashtags
-from parvis.networks.transport import retry_after
+from parvis.networks.transport import retry_after, send
 from parvis.networks.youtube import client as api
 from parvis.networks.youtube import reading
 from parvis.networks.youtube.upload import upload_video
@@ -58,11 +58,38 @@ class YouTubeConnector(Connector):
     chunk_bytes: ClassVar[int] = 8 * 1024 * 1024  # a multiple of 256 KiB
     max_resumes: ClassVar[int] = 5
     reconcile_window: ClassVar[int] = 25
+    revokes_tokens: ClassVar[bool] = True
 
     def _default_token_url(self) -> str:
         if self.base_url == api.API_BASE_URL:
             return api.TOKEN_URL
         return self.base_url + api.TOKEN_PATH
+
+    def revoke_tokens(self) -> None:
+        """Google's ``POST /revoke?token=`` with the access token: Google documents that its
+        refresh token is revoked with it, which ends the grant. An access token about to expire
+        is renewed first, so the revocation still reaches the refresh token."""
+        self._ensure_fresh_tokens()
+        send(
+            self.http,
+            self,
+            "POST",
+            self._revoke_url(),
+            idempotent=True,
+            policy=self.policy,
+            clock=self.clock,
+            sleep=self.sleep,
+            params={"token": self._tokens.access_token},
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+
+    def _revoke_url(self) -> str:
+        """Next to the token endpoint, wherever that is configured (a fake in tests)."""
+        if self.token_url:
+            return str(httpx.URL(self.token_url).join("revoke"))
+        if self.base_url == api.API_BASE_URL:
+            return api.REVOKE_URL
+        return self.base_url + api.REVOKE_PATH
 
     def account_info(self) -> AccountInfo:
         channel = self.my_channel("snippet")

@@ -4,7 +4,9 @@ Written from social-apis.md §5 and §9.4 and checked against the discovery docu
 google-api-python-client (the tests drive it with that client). It models:
 
 * Google OAuth: codes bound to a PKCE S256 challenge, 1-hour access tokens, long-lived refresh
-  tokens that are not rotated, ``invalid_grant`` when revoked; scopes checked per method
+  tokens that are not rotated, ``invalid_grant`` when revoked; ``POST /revoke?token=`` ends the
+  grant the token belongs to (an access token takes its refresh token with it, as Google
+  documents; 400 ``invalid_token`` for a token it does not know); scopes checked per method
   (403 ``insufficientPermissions``);
 * the resumable upload protocol: session URI in ``Location``, chunks that must be multiples of
   256 KiB, ``308 Resume Incomplete`` with ``Range: bytes=0-N``, the ``bytes */total`` status
@@ -109,6 +111,7 @@ class YouTubeFake:
         self.channel_title = "Atelier Parvis"
         self.tokens: dict[str, tuple[set[str], float]] = {}
         self.refresh_tokens: dict[str, set[str]] = {}
+        self.grant_of: dict[str, str] = {}  # access token -> the refresh token it came from
         self.codes: dict[str, tuple[str, str, set[str]]] = {}
         self.sessions: dict[str, Session] = {}
         self.videos: dict[str, dict[str, Any]] = {}
@@ -146,7 +149,8 @@ class YouTubeFake:
         with self.lock:
             refresh = "1//" + secrets.token_urlsafe(32)
             self.refresh_tokens[refresh] = {SCOPE + s for s in scopes}
-            return {**self._issue(self.refresh_tokens[refresh]), "refresh_token": refresh}
+            issued = self._issue(self.refresh_tokens[refresh], grant=refresh)
+            return {**issued, "refresh_token": refresh}
 
     def new_code(self, redirect_uri: str, challenge: str, scopes: set[str]) -> str:
         with self.lock:
@@ -198,6 +202,8 @@ class YouTubeFake:
             try:
                 if split.path == "/token" and method == "POST":
                     return self._token(headers, raw)
+                if split.path == "/revoke" and method == "POST":
+                    return self._revoke(query, raw)
                 if method == "PUT" and "upload_id" in query:  # the session URI is the credential
                     return self._upload_chunk(query["upload_id"], headers, raw)
                 scopes = self._authenticate(headers)
@@ -207,9 +213,10 @@ class YouTubeFake:
             except GoogleError as error:
                 return error.answer()
 
-    def _issue(self, scopes: set[str]) -> dict[str, Any]:
+    def _issue(self, scopes: set[str], *, grant: str) -> dict[str, Any]:
         access = "ya29." + secrets.token_urlsafe(32)
         self.tokens[access] = (scopes, self.now() + ACCESS_LIFETIME)
+        self.grant_of[access] = grant
         return {
             "access_token": access,
             "expires_in": ACCESS_LIFETIME,
@@ -239,9 +246,10 @@ class YouTubeFake:
                 return _json(400, {"error": "invalid_grant", "error_description": "Bad Request"})
             refresh = "1//" + secrets.token_urlsafe(32)
             self.refresh_tokens[refresh] = found[2]
-            return _json(200, {**self._issue(found[2]), "refresh_token": refresh})
+            return _json(200, {**self._issue(found[2], grant=refresh), "refresh_token": refresh})
         if grant == "refresh_token":
-            scopes = self.refresh_tokens.get(form.get("refresh_token", ""))
+            refresh = form.get("refresh_token", "")
+            scopes = self.refresh_tokens.get(refresh)
             if scopes is None:
                 return _json(
                     400,
@@ -250,8 +258,27 @@ class YouTubeFake:
                         "error_description": "Token has been expired or revoked.",
                     },
                 )
-            return _json(200, self._issue(scopes))  # Google keeps the same refresh token
+            # Google keeps the same refresh token
+            return _json(200, self._issue(scopes, grant=refresh))
         return _json(400, {"error": "unsupported_grant_type", "error_description": "Invalid"})
+
+    def _revoke(self, query: dict[str, str], raw: bytes) -> Answer:
+        """``POST https://oauth2.googleapis.com/revoke?token=`` (identity/protocols/oauth2/
+        web-server#tokenrevoke): an access or a refresh token; revoking an access token revokes
+        its refresh token too. The whole grant ends here: the refresh token and every access
+        token it bought. 200 with an empty object, 400 ``invalid_token`` otherwise."""
+        form = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
+        token = query.get("token") or form.get("token", "")
+        grant = self.grant_of.get(token, token)
+        if grant not in self.refresh_tokens and token not in self.tokens:
+            return _json(
+                400, {"error": "invalid_token", "error_description": "Token expired or revoked"}
+            )
+        self.refresh_tokens.pop(grant, None)
+        for access in [a for a, g in self.grant_of.items() if g == grant] + [token]:
+            self.tokens.pop(access, None)
+            self.grant_of.pop(access, None)
+        return _json(200, {})
 
     def _authenticate(self, headers: dict[str, str]) -> set[str]:
         value = headers.get("authorization", "")
