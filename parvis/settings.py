@@ -230,6 +230,10 @@ PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS = env_int(
     "PARVIS_PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS", default=20
 )
 PASSWORD_RESET_RATE_WINDOW_S = env_int("PARVIS_PASSWORD_RESET_RATE_WINDOW", default=3600)
+# Against mail-bombing from many addresses: e-mails to one address per window, whoever asks.
+PASSWORD_RESET_RATE_LIMIT_PER_EMAIL = env_int(
+    "PARVIS_PASSWORD_RESET_RATE_LIMIT_PER_EMAIL", default=20
+)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a throttled log-in before the password check
     "django.contrib.auth.backends.ModelBackend",

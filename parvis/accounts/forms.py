@@ -21,6 +21,39 @@ from parvis.accounts.throttle import lockout_message
 API_KEY_MAX_VALIDITY = timedelta(days=3660)
 
 
+def _check_domain(email: str, allowed_domains: list[str] | None) -> None:
+    """Refuse an address outside ``allowed_domains`` (None: any domain)."""
+    domain = email.rsplit("@", 1)[-1]
+    if allowed_domains is not None and domain not in allowed_domains:
+        raise forms.ValidationError(
+            _(
+                "Sign-up on this server is reserved for addresses at %(domains)s. "
+                "Otherwise, ask a member of your organisation for an invitation."
+            ),
+            params={"domains": ", ".join(allowed_domains)},
+            code="domain",
+        )
+
+
+class SignUpRequestForm(forms.Form):
+    """« domains » sign-up, first step: only the address, which the e-mailed link will prove.
+
+    Whether an account already uses it is not said here (no account enumeration): the
+    confirmation e-mail says it to the mailbox's owner only.
+    """
+
+    email = forms.EmailField(label=_("E-mail address"))
+
+    def __init__(self, *args: Any, allowed_domains: list[str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.allowed_domains = allowed_domains
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        _check_domain(email, self.allowed_domains)
+        return email
+
+
 class SignUpForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"))
@@ -37,16 +70,7 @@ class SignUpForm(forms.Form):
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip().lower()
-        domain = email.rsplit("@", 1)[-1]
-        if self.allowed_domains is not None and domain not in self.allowed_domains:
-            raise forms.ValidationError(
-                _(
-                    "Sign-up on this server is reserved for addresses at %(domains)s. "
-                    "Otherwise, ask a member of your organisation for an invitation."
-                ),
-                params={"domains": ", ".join(self.allowed_domains)},
-                code="domain",
-            )
+        _check_domain(email, self.allowed_domains)
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(
                 _("An account already uses this address. Log in or reset your password.")
@@ -73,6 +97,17 @@ class InvitationSignUpForm(SignUpForm):
         # A disabled field ignores the submitted value and keeps the initial one.
         self.fields["email"].disabled = True
         self.fields["email"].help_text = _("The address the invitation was sent to.")
+
+
+class ConfirmedSignUpForm(SignUpForm):
+    """« domains » sign-up, second step, reached through the e-mailed link: the account gets
+    the confirmed address, and its password is chosen only here, by whoever reads that mailbox
+    (a stranger who typed the address never sets a password on someone else's account)."""
+
+    def __init__(self, *args: Any, email: str, **kwargs: Any):
+        super().__init__(*args, initial={"email": email}, **kwargs)
+        self.fields["email"].disabled = True
+        self.fields["email"].help_text = _("The address you have just confirmed.")
 
 
 class LoginForm(AuthenticationForm):

@@ -11,11 +11,19 @@ from parvis.accounts.models import ApiKey, Invitation, Membership, Organisation,
 def signup_mode() -> str:
     """The sign-up rule in force: ``open``, ``invitation`` or ``domains`` (``SIGNUP_MODE``).
 
-    A server without any account is open whatever the setting, so its first user can start.
+    Outside production, a server without any account is open whatever the setting, so the
+    first user of an embedded install can start. Never in production: a fresh server reachable
+    from the Internet would otherwise belong to whoever finds it first; its operator creates
+    the first account with ``parvis createsuperuser``.
     """
-    if not User.objects.exists():
+    if not settings.PRODUCTION and no_user_yet():
         return "open"
     return str(settings.SIGNUP_MODE)
+
+
+def no_user_yet() -> bool:
+    """True on a fresh install, before the first account exists."""
+    return not User.objects.exists()
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -32,6 +34,75 @@ from parvis.core.audit import audit_record
 def user_sign_up(*, email: str, password: str, full_name: str = "", language: str = "fr") -> User:
     user = User.objects.create_user(email, password, full_name=full_name, language=language)
     audit_record(action="user.signed_up", organisation=None, actor=user, target=user)
+    return user
+
+
+# « domains » sign-up proves the address with a signed link (no table: the signature and its
+# timestamp are the whole state; the account's existence makes a second click harmless).
+SIGNUP_LINK_SALT = "parvis.accounts.signup-confirm"
+SIGNUP_LINK_MAX_AGE = timedelta(days=2)
+
+
+class SignupLinkError(Exception):
+    """A sign-up confirmation link that cannot be used; ``expired`` tells why."""
+
+    def __init__(self, *, expired: bool) -> None:
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def signup_link_url(*, email: str, base_url: str = "") -> str:
+    token = signing.dumps({"email": email.strip().lower()}, salt=SIGNUP_LINK_SALT)
+    path = reverse("accounts:signup") + "?" + urlencode({"token": token})
+    return (base_url or settings.PUBLIC_BASE_URL) + path
+
+
+def signup_link_email(token: str) -> str:
+    """The address a confirmation link proves; raises ``SignupLinkError`` when it was
+    tampered with or is older than ``SIGNUP_LINK_MAX_AGE``."""
+    try:
+        data = signing.loads(token, salt=SIGNUP_LINK_SALT, max_age=SIGNUP_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise SignupLinkError(expired=True) from None
+    except signing.BadSignature:
+        raise SignupLinkError(expired=False) from None
+    email = data.get("email") if isinstance(data, dict) else None
+    if not isinstance(email, str) or "@" not in email:
+        raise SignupLinkError(expired=False)
+    return email
+
+
+def signup_confirmation_send(*, email: str, base_url: str = "") -> None:
+    """E-mail ``email`` the link that creates its account, or, when an account already uses
+    it, a reminder to log in: the page shows the same answer either way (no enumeration)."""
+    email = email.strip().lower()
+    base = base_url or settings.PUBLIC_BASE_URL
+    if User.objects.filter(email=email).exists():
+        login_url, reset_url = reverse("accounts:login"), reverse("accounts:password_reset")
+        body = render_to_string(
+            "accounts/email/signup_exists.txt",
+            {"login_url": base + login_url, "reset_url": base + reset_url},
+        )
+    else:
+        body = render_to_string(
+            "accounts/email/signup_confirm.txt",
+            {"url": signup_link_url(email=email, base_url=base), "days": SIGNUP_LINK_MAX_AGE.days},
+        )
+    send_mail(_("Your Parvis account"), body, None, [email])
+
+
+def user_sign_up_confirmed(
+    *, email: str, password: str, full_name: str = "", language: str = "fr"
+) -> User | None:
+    """Create the account of an address proven by its link; None when one already exists
+    (a second click, or two clicks at once: the unique address decides)."""
+    try:
+        with transaction.atomic():
+            user = user_sign_up(
+                email=email, password=password, full_name=full_name, language=language
+            )
+    except IntegrityError:
+        return None
     return user
 
 
@@ -212,6 +283,15 @@ def membership_change_role(*, acting: Membership, target: Membership, role: str)
         old=old,
         new=role,
     )
+    # A key never has more rights than the member who answers for it: on demotion, the keys
+    # they made with a role above the new one stop working (the others keep theirs).
+    api_keys_revoke_created_by(
+        creator=target.user,
+        organisation=acting.organisation,
+        actor=acting.user,
+        reason="creator_demoted",
+        above_role=role,
+    )
     return target
 
 
@@ -337,15 +417,19 @@ def api_keys_revoke_created_by(
     organisation: Organisation | None = None,
     actor: User | None = None,
     reason: str,
+    above_role: str | None = None,
 ) -> int:
     """Revoke the keys ``creator`` made, in ``organisation`` or (None) in every organisation,
-    e.g. when they leave it or delete their account. Each revocation is audit-logged with
-    ``reason``. Returns how many keys were revoked."""
+    e.g. when they leave it or delete their account; with ``above_role``, only the keys whose
+    role is above it (a demotion). Each revocation is audit-logged with ``reason``. Returns how
+    many keys were revoked."""
     keys = ApiKey.objects.filter(created_by=creator, revoked_at=None).select_related("organisation")
     if organisation is not None:
         keys = keys.filter(organisation=organisation)
     revoked = 0
     for api_key in keys:
+        if above_role is not None and at_least(above_role, api_key.role):
+            continue
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
         audit_record(

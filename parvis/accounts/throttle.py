@@ -13,8 +13,12 @@ Nothing counts per account alone, so a stranger's failures never stop the real u
 from another address. A successful log-in forgets that account's failures from that address; a
 completed password reset forgets all of the account's failures.
 
-Password-reset *requests* are counted in the cache per target e-mail and per address: past the
-limit the page answers as usual but no e-mail leaves.
+Password-reset *requests* are counted in the cache per (target e-mail, address) and per address;
+past either limit the page answers as usual but no e-mail leaves. Nothing low counts per e-mail
+alone: reset is the way out of a log-in pause, so a stranger's requests must not stop the real
+user's. Only a high per-e-mail cap (``PASSWORD_RESET_RATE_LIMIT_PER_EMAIL``), fed by the
+requests that passed the other two counts, stops a mail-bombing spread over many addresses.
+« domains » sign-up confirmation e-mails are counted the same way, in counters of their own.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ from django.utils.translation import ngettext
 
 from parvis.core.client_ip import client_ip
 
+# The length of axes' AccessAttempt.username column.
+AXES_USERNAME_MAX = 255
+
 
 def failure_limit(request: HttpRequest | None, credentials: dict[str, Any] | None) -> int:
     """``AXES_FAILURE_LIMIT``: the per-(account, address) limit, read at each call."""
@@ -57,7 +64,9 @@ def login_username(request: HttpRequest | None, credentials: dict[str, Any] | No
     raw = (credentials or {}).get("username")
     if raw is None and request is not None:
         raw = request.POST.get("username")
-    return (str(raw).strip().lower() or None) if raw else None
+    # Cut to axes' column (255): a longer name is no account's (e-mails stop at 254), and
+    # PostgreSQL would refuse to store the failure, turning the log-in page into a 400.
+    return (str(raw).strip().lower()[:AXES_USERNAME_MAX] or None) if raw else None
 
 
 class LoginThrottleHandler(AxesDatabaseHandler):  # type: ignore[misc]
@@ -138,9 +147,9 @@ def login_failures_forget(*, email: str) -> int:
     return int(reset(username=email.strip().lower()))
 
 
-def _counter_key(kind: str, value: str) -> str:
+def _counter_key(purpose: str, kind: str, value: str) -> str:
     digest = hashlib.sha256(value.lower().encode("utf-8")).hexdigest()[:32]
-    return f"password-reset:{kind}:{digest}"
+    return f"{purpose}:{kind}:{digest}"
 
 
 def _count(key: str, window_s: int) -> int:
@@ -154,14 +163,34 @@ def _count(key: str, window_s: int) -> int:
 
 
 def password_reset_allowed(*, email: str, ip: str | None) -> bool:
-    """Count one reset request; False when the e-mail or the address is over its limit.
+    """Count one reset request; False when no e-mail should leave.
 
+    Refused when the (e-mail, address) pair is over ``PASSWORD_RESET_RATE_LIMIT``, the address
+    over ``PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS``, or the e-mail over its high global cap.
     Every request counts, known address or not, so the answer tells nothing about accounts.
     """
+    return _mail_request_allowed("password-reset", email=email, ip=ip)
+
+
+def signup_mail_allowed(*, email: str, ip: str | None) -> bool:
+    """The same counts, kept apart, for « domains » sign-up confirmation e-mails: the form
+    mails any address at an allowed domain, so it must not become a mail-bombing tool."""
+    return _mail_request_allowed("signup", email=email, ip=ip)
+
+
+def _mail_request_allowed(purpose: str, *, email: str, ip: str | None) -> bool:
     window = int(settings.PASSWORD_RESET_RATE_WINDOW_S)
-    per_email = _count(_counter_key("email", email.strip()), window)
-    per_address = _count(_counter_key("ip", ip or "-"), window)
-    return (
-        per_email <= settings.PASSWORD_RESET_RATE_LIMIT
-        and per_address <= settings.PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS
-    )
+    email = email.strip().lower()
+    address = ip or "-"
+    per_pair = _count(_counter_key(purpose, "email-ip", f"{email}|{address}"), window)
+    per_address = _count(_counter_key(purpose, "ip", address), window)
+    if (
+        per_pair > settings.PASSWORD_RESET_RATE_LIMIT
+        or per_address > settings.PASSWORD_RESET_RATE_LIMIT_PER_ADDRESS
+    ):
+        # Not counted against the e-mail: one address cannot use up the victim's cap alone.
+        return False
+    # The per-e-mail cap is high on purpose: one address adds at most PASSWORD_RESET_RATE_LIMIT
+    # to it, so a stranger needs several addresses to reach it; the real user asks once or twice.
+    cap = int(settings.PASSWORD_RESET_RATE_LIMIT_PER_EMAIL)
+    return _count(_counter_key(purpose, "email", email), window) <= cap

@@ -19,9 +19,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from parvis.accounts import selectors, services
-from parvis.accounts.forms import InvitationSignUpForm, LanguageForm, LoginForm, SignUpForm
+from parvis.accounts.forms import (
+    ConfirmedSignUpForm,
+    InvitationSignUpForm,
+    LanguageForm,
+    LoginForm,
+    SignUpForm,
+    SignUpRequestForm,
+)
 from parvis.accounts.models import User
-from parvis.accounts.throttle import password_reset_allowed
+from parvis.accounts.throttle import password_reset_allowed, signup_mail_allowed
 from parvis.core.client_ip import client_ip
 
 
@@ -38,18 +45,68 @@ def _sign_up_and_log_in(request: HttpRequest, form: SignUpForm) -> User:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Open, by invitation only, or for some e-mail domains (``settings.SIGNUP_MODE``)."""
+    """Open, by invitation only, or for some e-mail domains (``settings.SIGNUP_MODE``).
+
+    In ``domains`` mode the address must be proven: the form only e-mails a signed link, and
+    the account is created when that link (``?token=``) is opened. ``open`` stays immediate.
+    """
     if request.user.is_authenticated:
         return redirect("web:home")
     mode = selectors.signup_mode()
     if mode == "invitation":
-        return render(request, "accounts/signup_closed.html", status=403)
+        # On a fresh production install, the operator reads how to create the first account.
+        context = {"first_user_pending": selectors.no_user_yet()}
+        return render(request, "accounts/signup_closed.html", context, status=403)
     domains = list(settings.SIGNUP_DOMAINS) if mode == "domains" else None
-    form = SignUpForm(request.POST or None, allowed_domains=domains)
+    if "token" in request.GET:
+        return _signup_confirm(request, request.GET["token"], domains)
+    if domains is not None:
+        return _signup_request(request, domains)
+    form = SignUpForm(request.POST or None, allowed_domains=None)
     if request.method == "POST" and form.is_valid():
         _sign_up_and_log_in(request, form)
         return redirect("accounts:organisation_create")
     return render(request, "accounts/signup.html", {"form": form, "signup_domains": domains})
+
+
+def _signup_request(request: HttpRequest, domains: list[str]) -> HttpResponse:
+    """« domains » mode, first step: e-mail the confirmation link, answer « check your mailbox »
+    whether or not the address already has an account."""
+    form = SignUpRequestForm(request.POST or None, allowed_domains=domains)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        # Past the limits the answer is the same and nothing leaves (no mail-bombing).
+        if signup_mail_allowed(email=email, ip=client_ip(request)):
+            services.signup_confirmation_send(email=email)
+        context = {"email": email, "link_days": services.SIGNUP_LINK_MAX_AGE.days}
+        return render(request, "accounts/signup_check_email.html", context)
+    context = {"form": form, "signup_domains": domains, "confirm_by_email": True}
+    return render(request, "accounts/signup.html", context)
+
+
+def _signup_confirm(request: HttpRequest, token: str, domains: list[str] | None) -> HttpResponse:
+    """« domains » mode, second step: the link proves the address; its reader chooses the
+    password, then the account is created and logged in."""
+    try:
+        email = services.signup_link_email(token)
+    except services.SignupLinkError as exc:
+        context = {"expired": exc.expired, "link_days": services.SIGNUP_LINK_MAX_AGE.days}
+        return render(request, "accounts/signup_link_invalid.html", context, status=400)
+    if User.objects.filter(email=email).exists():
+        return render(request, "accounts/signup_link_used.html", status=409)
+    form = ConfirmedSignUpForm(request.POST or None, email=email, allowed_domains=domains)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_sign_up_confirmed(
+            email=email,
+            password=form.cleaned_data["password"],
+            full_name=form.cleaned_data["full_name"],
+            language=request.LANGUAGE_CODE,
+        )
+        if user is None:  # the same link was used a moment ago
+            return render(request, "accounts/signup_link_used.html", status=409)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("accounts:organisation_create")
+    return render(request, "accounts/signup.html", {"form": form, "confirming": True})
 
 
 class LoginView(auth_views.LoginView):

@@ -148,3 +148,41 @@ def test_keys_can_be_revoked_everywhere_for_a_departing_user(cast: Cast) -> None
     bobs = _manager_bob_with_a_key(cast)
     assert services.api_keys_revoke_created_by(creator=cast.bob, reason="account_deleted") == 1
     assert _api_status(cast, bobs) == 401
+
+
+def test_a_demoted_members_keys_above_the_new_role_are_revoked(cast: Cast) -> None:
+    """A key never keeps more rights than the member who answers for it."""
+    cast.bob_membership.role = Role.MANAGER
+    cast.bob_membership.save()
+    keys = {
+        role: services.api_key_create(
+            membership=cast.bob_membership, name=f"Bob {role}", role=role
+        ).secret
+        for role in (Role.MANAGER, Role.CONTRIBUTOR, Role.VIEWER)
+    }
+    alices = services.api_key_create(
+        membership=cast.alice_membership, name="Alice's", role=Role.MANAGER
+    ).secret
+    response = cast.client_for(cast.alice).post(
+        reverse(
+            "accounts:member_role",
+            kwargs={"org": cast.org.slug, "membership_id": cast.bob_membership.pk},
+        ),
+        {"role": Role.CONTRIBUTOR},
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(pk=cast.bob_membership.pk).role == Role.CONTRIBUTOR
+    assert _api_status(cast, keys[Role.MANAGER]) == 401
+    assert _api_status(cast, keys[Role.CONTRIBUTOR]) == 200
+    assert _api_status(cast, keys[Role.VIEWER]) == 200
+    assert _api_status(cast, alices) == 200  # someone else's key is untouched
+    event = AuditEvent.objects.get(action="api_key.revoked", organisation=cast.org)
+    assert event.actor == cast.alice
+    assert event.data["reason"] == "creator_demoted"
+    assert event.target_label.startswith("Bob manager")
+    # A promotion revokes nothing.
+    services.membership_change_role(
+        acting=cast.alice_membership, target=cast.bob_membership, role=Role.MANAGER
+    )
+    assert _api_status(cast, keys[Role.CONTRIBUTOR]) == 200
+    assert AuditEvent.objects.filter(action="api_key.revoked").count() == 1

@@ -33,7 +33,7 @@ def test_owner_invites_and_new_person_signs_up_through_the_link(
         page = _invite(owner, cast, "dave@example.org")
     assert "Invitation envoyée à dave@example.org" in page
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://\S+/accounts/invitations/\S+/", mail.outbox[0].body)
+    link = re.search(r"https?://\S+/accounts/invitations/\S+/", str(mail.outbox[0].body))
     assert link
     path = "/" + link.group(0).split("://", 1)[1].split("/", 1)[1]
     visitor = Client()

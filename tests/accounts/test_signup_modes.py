@@ -77,7 +77,10 @@ def test_closed_sign_up_says_how_to_get_in(cast: Cast, settings: object) -> None
 
 
 @pytest.mark.django_db
-def test_the_first_account_of_a_fresh_install_may_always_be_created(settings: object) -> None:
+def test_the_first_account_of_a_fresh_embedded_install_may_always_be_created(
+    settings: object,
+) -> None:
+    settings.PRODUCTION = False  # type: ignore[attr-defined]
     settings.SIGNUP_MODE = "invitation"  # type: ignore[attr-defined]
     assert Client().get("/")["Location"] == reverse("accounts:signup")
     assert Client().get(SIGNUP).status_code == 200
@@ -87,6 +90,31 @@ def test_the_first_account_of_a_fresh_install_may_always_be_created(settings: ob
     other = dict(NEW_PERSON, email="second@example.org")
     assert Client().post(SIGNUP, other).status_code == 403
     assert not User.objects.filter(email="second@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_a_fresh_production_install_is_not_open_to_whoever_comes_first(settings: object) -> None:
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    settings.SIGNUP_MODE = "invitation"  # type: ignore[attr-defined]
+    response = Client().get(SIGNUP)
+    assert response.status_code == 403
+    page = response.content.decode()
+    # The operator is told how to create the first account.
+    assert "<code>parvis createsuperuser</code>" in page
+    assert "ce serveur n’a encore aucun compte" in page
+    assert Client().post(SIGNUP, NEW_PERSON).status_code == 403
+    assert not User.objects.exists()
+    # Once someone exists, the closed page no longer speaks to the operator.
+    User.objects.create_superuser("admin@example.org", "password")
+    assert "createsuperuser" not in Client().get(SIGNUP).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_production_first_user_rule_keeps_a_configured_open_sign_up(settings: object) -> None:
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    settings.SIGNUP_MODE = "open"  # type: ignore[attr-defined]
+    response = Client().post(SIGNUP, NEW_PERSON)
+    assert response["Location"] == reverse("accounts:organisation_create")
 
 
 @pytest.mark.django_db
@@ -102,9 +130,13 @@ def test_domain_sign_up_accepts_only_the_listed_domains(cast: Cast, settings: ob
     # A look-alike domain is not the domain.
     fake = dict(NEW_PERSON, email="jeanne@evil-menuiserie-martin.fr")
     assert Client().post(SIGNUP, fake).status_code == 200
+    # A listed domain gets the confirmation e-mail, not yet an account
+    # (tests/accounts/test_signup_confirmation.py follows the link).
     good = dict(NEW_PERSON, email="Jeanne@Menuiserie-Martin.fr")
-    assert Client().post(SIGNUP, good)["Location"] == reverse("accounts:organisation_create")
-    assert User.objects.filter(email="jeanne@menuiserie-martin.fr").exists()
+    response = Client().post(SIGNUP, good)
+    assert response.status_code == 200
+    assert "Vérifiez votre boîte mail" in response.content.decode()
+    assert not User.objects.filter(email="jeanne@menuiserie-martin.fr").exists()
 
 
 @pytest.mark.django_db
