@@ -353,24 +353,44 @@ def backup_restore(
     return result
 
 
+def _foreign_member(tar: tarfile.TarFile) -> str | None:
+    """The name of the first member ``parvis backup`` never writes, or None. A backup holds the
+    manifest, the database and regular files and folders under ``media/``; a link, an absolute
+    path or a ``..`` step means someone tampered with the archive: refusing it whole is clearer
+    than restoring what is left (tarfile's "data" filter stays as a second lock)."""
+    for member in tar.getmembers():
+        name = member.name
+        parts = name.split("/")
+        inside = name in (MANIFEST, DATABASE_MEMBER) or parts[0] == MEDIA_MEMBER
+        regular = member.isfile() or (member.isdir() and parts[0] == MEDIA_MEMBER)
+        if not inside or not regular or name.startswith("/") or ".." in parts:
+            return name
+    return None
+
+
 def _unpack(archive: Path, database: Path, media_folder: Path) -> None:
-    """Extract the database file and the media (only regular files and folders under
-    ``media/``; tarfile's "data" filter refuses absolute paths, ``..`` and links out)."""
+    """Extract the database file and the media (regular files and folders under ``media/``);
+    refuses the whole archive when one member is anything else (:func:`_foreign_member`)."""
     media_folder.mkdir()
     try:
         with tarfile.open(archive, "r:gz") as tar:
+            foreign = _foreign_member(tar)
+            if foreign is not None:
+                raise BackupError(
+                    _(
+                        "%(path)s holds %(member)s, a member parvis backup never writes (a link, "
+                        "an absolute path or a path leading out of the archive): nothing was "
+                        "restored."
+                    )
+                    % {"path": archive, "member": repr(foreign)}  # repr: no terminal escapes
+                )
             member = tar.getmember(DATABASE_MEMBER)
             stream = tar.extractfile(member)
             if stream is None:
                 raise KeyError(DATABASE_MEMBER)
             with database.open("wb") as out:
                 shutil.copyfileobj(stream, out)
-            media = [
-                m
-                for m in tar.getmembers()
-                if (m.name == MEDIA_MEMBER or m.name.startswith(MEDIA_MEMBER + "/"))
-                and (m.isfile() or m.isdir())
-            ]
+            media = [m for m in tar.getmembers() if m.name.split("/")[0] == MEDIA_MEMBER]
             tar.extractall(media_folder, members=media, filter="data")
     except (OSError, EOFError, tarfile.TarError, KeyError):
         raise BackupError(

@@ -17,9 +17,13 @@ metadata service at 169.254.169.254) and read the answer back. :func:`guarded_cl
   of the URL (httpcore starts TLS with the URL's host, whatever address the socket reached);
 * follows redirects only when asked (``follow_redirects=True``, at most ``max_redirects``), and
   every hop is checked again: a redirect opens its connection through the same guard;
-* stops reading an answer past ``max_bytes`` (:class:`ResponseTooLarge`) or past ``deadline``
-  seconds after the request started (``httpx.ReadTimeout``), on top of httpx's per-operation
-  timeouts;
+* asks for uncompressed answers (``Accept-Encoding: identity``) and stops reading one past
+  ``max_bytes`` (:class:`ResponseTooLarge`), counted on the wire and again once decoded (a
+  server that compresses anyway cannot inflate 5 MB into gigabytes);
+* bounds a whole request with ``deadline``: connecting, sending, waiting for the status line and
+  the headers, reading the body. Every socket operation waits at most what is left of it, on top
+  of httpx's per-operation timeouts (a server dripping one byte under each timeout cannot hold a
+  web thread for hours);
 * raises :class:`AddressRefused` (an ``httpx.ConnectError``) whose text is neutral on purpose:
   the user learns nothing of what answered; the log line says which host and which class of
   address, never a path, a query string or a header.
@@ -42,6 +46,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from typing import Any
 
 import httpcore
@@ -61,6 +66,10 @@ DEFAULT_LIMITS = httpx.Limits(max_connections=20, max_keepalive_connections=5)
 # What the user may be told, whatever happened: refused scheme, refused address, unknown name.
 NEUTRAL_REASON = "address refused or unreachable"
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# The monotonic instant the request being sent or read in this thread must end by (None: no
+# deadline). Set around the transport's work only: the pool picks and reuses connections, so
+# the deadline belongs to the request, not to a socket.
+_DEADLINE: ContextVar[float | None] = ContextVar("guarded_http_deadline", default=None)
 
 
 class AddressRefused(httpx.ConnectError):
@@ -218,17 +227,63 @@ class _GuardedBackend(httpcore.SyncBackend):
         for address in addresses:
             try:
                 # An IP literal: the parent's create_connection does no second resolution.
-                return super().connect_tcp(
-                    str(address), port, timeout, local_address, socket_options=options
+                stream = super().connect_tcp(
+                    str(address),
+                    port,
+                    _bounded(timeout, httpcore.ConnectTimeout),
+                    local_address,
+                    socket_options=options,
                 )
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 failure = exc
         assert failure is not None
         raise failure
 
 
+def _bounded(timeout: float | None, expired: type[httpcore.TimeoutException]) -> float | None:
+    """``timeout`` shortened to what is left of the current request's deadline; raises
+    ``expired`` once it has passed (httpx turns it into its own ReadTimeout, WriteTimeout...)."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise expired("deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every wait is cut at the deadline of the request using it."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        bounded = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
 class _CappedStream(httpx.SyncByteStream):
-    """The response body, cut at ``max_bytes`` and at the request's ``deadline``."""
+    """The response body as it comes off the wire, cut at ``max_bytes`` and at the request's
+    ``deadline`` (each read of the connection waits at most what is left of it)."""
 
     def __init__(
         self,
@@ -242,7 +297,17 @@ class _CappedStream(httpx.SyncByteStream):
 
     def __iter__(self) -> Iterator[bytes]:
         seen = 0
-        for chunk in self._inner:
+        chunks = iter(self._inner)
+        while True:
+            # The deadline is set around each read only, never across a yield: the caller's
+            # code between two chunks runs outside it.
+            token = _DEADLINE.set(self._deadline)
+            try:
+                chunk = next(chunks, None)
+            finally:
+                _DEADLINE.reset(token)
+            if chunk is None:
+                return
             seen += len(chunk)
             if seen > self._max_bytes:
                 raise ResponseTooLarge(
@@ -254,6 +319,40 @@ class _CappedStream(httpx.SyncByteStream):
 
     def close(self) -> None:
         self._inner.close()
+
+
+class _CappedResponse(httpx.Response):
+    """An answer whose decoded body is capped too: ``read()``, ``json()``, ``text`` and the
+    ``iter_*`` methods all go through :meth:`iter_bytes` (a gzip answer is small on the wire)."""
+
+    max_decoded_bytes = DEFAULT_MAX_BYTES
+
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        seen = 0
+        for chunk in super().iter_bytes(chunk_size):
+            seen += len(chunk)
+            if seen > self.max_decoded_bytes:
+                raise ResponseTooLarge(
+                    f"answer longer than {self.max_decoded_bytes} bytes", request=self.request
+                )
+            yield chunk
+
+
+def read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The decoded body of a streamed ``response``, or :class:`ResponseTooLarge` past ``limit``
+    bytes (declared or counted once decoded). The one capped read for callers that may be handed
+    any httpx client (tests, connectors): a guarded client also caps on its own."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ResponseTooLarge(f"answer longer than {limit} bytes", request=response.request)
+    chunks: list[bytes] = []
+    total = 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > limit:
+            raise ResponseTooLarge(f"answer longer than {limit} bytes", request=response.request)
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class GuardedTransport(httpx.HTTPTransport):
@@ -286,22 +385,27 @@ class GuardedTransport(httpx.HTTPTransport):
             logger.warning("outbound scheme refused: %s", request.url.scheme)
             raise AddressRefused(request=request)
         deadline = None if self._deadline is None else time.monotonic() + self._deadline
+        token = _DEADLINE.set(deadline)  # connecting, sending, status line and headers
         try:
             response = super().handle_request(request)
         except AddressRefused as exc:  # raised by the backend, which never sees the request
             exc.request = request
             raise
+        finally:
+            _DEADLINE.reset(token)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self._max_bytes:
             response.close()
             raise ResponseTooLarge(f"answer longer than {self._max_bytes} bytes", request=request)
         assert isinstance(response.stream, httpx.SyncByteStream)
-        return httpx.Response(
+        capped = _CappedResponse(
             status_code=response.status_code,
             headers=response.headers,
             stream=_CappedStream(response.stream, request, self._max_bytes, deadline),
             extensions=response.extensions,
         )
+        capped.max_decoded_bytes = self._max_bytes
+        return capped
 
 
 class _GuardedClient(httpx.Client):
@@ -330,10 +434,12 @@ def guarded_client(
     """An ``httpx.Client`` for addresses people typed (see the module docstring).
 
     ``timeout`` is httpx's per-operation limit (read, write, pool) and ``connect_timeout`` the
-    connection's; ``deadline`` (seconds, None for none) bounds a whole request, answer read
-    included; ``max_bytes`` bounds an answer's raw body. ``allow_private`` replaces the
-    operator's ranges (None: ``settings.HTTP_ALLOW_PRIVATE``, read at each connection);
-    ``verify`` is the TLS context (None: the system's authorities). Close it after use.
+    connection's; ``deadline`` (seconds, None for none) bounds a whole request, from connecting
+    to the answer's last byte (each redirect hop has its own); ``max_bytes`` bounds an answer's
+    body, raw and decoded. ``allow_private`` replaces the operator's ranges (None:
+    ``settings.HTTP_ALLOW_PRIVATE``, read at each connection); ``verify`` is the TLS context
+    (None: the system's authorities); ``headers`` are added to ``Accept-Encoding: identity``
+    (which a caller may override: the decoded cap still holds). Close it after use.
     """
     transport = GuardedTransport(
         allow_private=allow_private, max_bytes=max_bytes, deadline=deadline, verify=verify
@@ -344,7 +450,8 @@ def guarded_client(
         follow_redirects=follow_redirects,
         max_redirects=max_redirects,
         trust_env=False,
-        headers=headers,
+        # Uncompressed answers: the size counted on the wire is the size the caller reads.
+        headers={"Accept-Encoding": "identity", **(headers or {})},
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from django.conf import settings
+from django.utils import translation
 
 from parvis.core.health import check_broker, check_database
 
@@ -22,7 +23,11 @@ _FIXES = {
 
 def preflight_problems() -> list[str]:
     problems = []
-    for check in (check_database(), check_broker()):
+    # These lines go to the terminal or the service log with the English fixes below: the
+    # checks' own words are taken in English too, so that a line is in one language.
+    with translation.override("en"):
+        checks = (check_database(), check_broker())
+    for check in checks:
         if not check.ok:
             problems.append(f"{check.name} {check.detail} — {_FIXES[check.name]}.")
     return problems

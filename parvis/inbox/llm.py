@@ -6,7 +6,8 @@ it returns only fills the reply box: a person reads it and clicks « Send ».
 
 The endpoint is an address a manager typed: it is called through the guarded client of
 :mod:`parvis.core.guarded_http` (no loopback or private address unless the operator allowed its
-range, no redirect, a size and a time limit), and a failure says nothing of what answered.
+range, no redirect, an uncompressed answer capped in size, a deadline covering the whole call),
+and a failure says nothing of what answered.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from typing import Any
 import httpx
 from django.utils.translation import gettext as _
 
-from parvis.core.guarded_http import AddressRefused, ResponseTooLarge, guarded_client
+from parvis.core.guarded_http import (
+    AddressRefused,
+    ResponseTooLarge,
+    guarded_client,
+    read_capped,
+)
 from parvis.inbox.models import InboxSettings, Message
 
 logger = logging.getLogger(__name__)
@@ -81,7 +87,7 @@ def suggest_reply(
             headers=headers,
         ) as response:
             status = response.status_code
-            raw = _read(response)
+            raw = read_capped(response, MAX_ANSWER_BYTES)  # decoded bytes, whatever client
     except (AddressRefused, httpx.ConnectError, httpx.ConnectTimeout) as exc:
         _log_failure(settings, exc)
         raise LlmUnavailable(_("address refused or unreachable")) from exc
@@ -108,19 +114,6 @@ def suggest_reply(
     if not isinstance(text, str) or not text.strip():
         raise LlmUnavailable(_("the endpoint gave an empty answer"))
     return text.strip()[:5000]
-
-
-def _read(response: httpx.Response) -> bytes:
-    """The decoded body, cut past :data:`MAX_ANSWER_BYTES` (the guard caps the raw bytes; a
-    compressed answer is counted again once inflated)."""
-    chunks: list[bytes] = []
-    total = 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        if total > MAX_ANSWER_BYTES:
-            raise ResponseTooLarge("answer too long once decoded", request=response.request)
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _log_failure(settings: InboxSettings, exc: Exception) -> None:

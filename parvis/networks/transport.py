@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from parvis.core.guarded_http import AddressRefused, ResponseTooLarge
+from parvis.core.guarded_http import AddressRefused, ResponseTooLarge, read_capped
 from parvis.networks.errors import (
     AuthExpired,
     ConnectorError,
@@ -99,10 +99,6 @@ class _NotSent(Transient):
     """The connection failed before the request left: always safe to retry."""
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def send(
     client: httpx.Client,
     dialect: Dialect,
@@ -152,7 +148,7 @@ def _send_once(
     try:
         with client.stream(method, url, timeout=timeout, **request) as response:
             status = response.status_code
-            raw = _read_capped(response, policy.max_response_bytes)
+            raw = read_capped(response, policy.max_response_bytes)  # decoded bytes
             headers = response.headers
     except AddressRefused as exc:
         # The guard refused the address before any byte left (parvis.core.guarded_http): the
@@ -166,7 +162,7 @@ def _send_once(
         if safe:
             raise Transient("timed out", network=network, status=status) from exc
         raise Unconfirmed("timed out after sending", network=network, status=status) from exc
-    except (_TooLarge, ResponseTooLarge) as exc:
+    except ResponseTooLarge as exc:
         _log(method, url, status, started)
         raise _unreadable("response too large", network, status, safe) from exc
     except httpx.HTTPError as exc:  # truncated body, reset connection, protocol error
@@ -182,20 +178,6 @@ def _send_once(
             raise _unreadable("answer is not JSON", network, status, safe) from exc
         return JsonResponse(status, headers, body)
     raise _error_for(dialect, status, raw, headers, clock(), safe)
-
-
-def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
-    chunks: list[bytes] = []
-    total = 0
-    for chunk in response.iter_bytes():
-        total += len(chunk)
-        if total > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _unreadable(detail: str, network: str, status: int | None, safe: bool) -> ConnectorError:

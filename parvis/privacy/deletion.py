@@ -4,7 +4,8 @@ The models are found at run time (every concrete subclass of ``OrganisationOwned
 module added later is deleted with the rest without a line here. Each step is safe to run
 again after a crash: files first (a file whose row is gone could never be found again), then
 rows in batches, referencing models before the models they point at so that a protected
-foreign key never blocks.
+foreign key never blocks, then a sweep of the organisation's media folder for files written
+while the rows went.
 """
 
 from __future__ import annotations
@@ -120,6 +121,43 @@ def organisation_files_delete(organisation: Organisation) -> int:
                     field.storage.delete(name)
                 _remove_empty_folders(field.storage, name)
                 deleted += 1
+    return deleted
+
+
+def organisation_media_folder(organisation_id: int) -> str:
+    """The folder of an organisation's uploads in storage: ``publishing.models.
+    private_media_name`` puts every file there (``tests/privacy`` checks that the two agree)."""
+    return f"media/{organisation_id}"
+
+
+def organisation_media_sweep(organisation: Organisation) -> int:
+    """Delete whatever is left in the organisation's media folder, in every storage its file
+    fields use; return how many files. Run after the rows: a file uploaded while the first
+    pass ran (its row written later) is pointed at by no row any more, and would stay forever.
+    """
+    folder = organisation_media_folder(organisation.pk)
+    storages = {
+        id(field.storage): field.storage
+        for model in owned_models()
+        for field in _file_fields(model)
+    }
+    return sum(_sweep(storage, folder) for storage in storages.values())
+
+
+def _sweep(storage: Any, folder: str) -> int:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # nothing was ever uploaded, or already swept
+        return 0
+    deleted = 0
+    for name in files:
+        with contextlib.suppress(FileNotFoundError):
+            storage.delete(f"{folder}/{name}")
+        deleted += 1
+    for name in folders:
+        deleted += _sweep(storage, f"{folder}/{name}")
+    # The folder itself, and the empty ones above it (never the storage's root).
+    _remove_empty_folders(storage, f"{folder}/-")
     return deleted
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from parvis.accounts.models import Membership, Organisation, User
@@ -19,6 +20,40 @@ def organisation_deletion_live(organisation: Organisation) -> OrganisationDeleti
         .select_related("requested_by")
         .first()
     )
+
+
+# How long a page or API request trusts the cached answer of ``organisation_being_deleted``.
+# A claim writes True through at once (``organisation_being_deleted_remember``), so the TTL
+# only bounds how stale the answer can be if that write was lost (the cache was down).
+BEING_DELETED_TTL_S = 60
+
+
+def _being_deleted_key(organisation_id: int) -> str:
+    return f"privacy:being-deleted:{organisation_id}"
+
+
+def organisation_being_deleted(organisation: Organisation) -> bool:
+    """Whether a worker has claimed the organisation's deletion: from then on its pages and its
+    API refuse every request (``org_view``, ``org_access``), so that nothing is written while
+    its files and rows are deleted.
+
+    Asked on every request, so the answer is cached (shared by the web processes and the
+    workers): no query per request. ``cache.add`` never overwrites, so a request that read the
+    database just before a claim cannot replace the claim's True by its stale False."""
+    key = _being_deleted_key(organisation.pk)
+    cached = cache.get(key)
+    if cached is not None:
+        return bool(cached)
+    started = OrganisationDeletion.objects.filter(
+        organisation=organisation, cancelled_at=None, started_at__isnull=False
+    ).exists()
+    cache.add(key, started, BEING_DELETED_TTL_S)
+    return started
+
+
+def organisation_being_deleted_remember(organisation_id: int) -> None:
+    """A deletion was claimed (and committed): requests see it at once, not after the TTL."""
+    cache.set(_being_deleted_key(organisation_id), True, BEING_DELETED_TTL_S)
 
 
 @dataclass(frozen=True)

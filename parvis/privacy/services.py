@@ -10,6 +10,7 @@ import logging
 import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -25,19 +26,21 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parvis.accounts.models import ApiKey, Invitation, Membership, Organisation, User
+from parvis.accounts.models import Invitation, Membership, Organisation, User
 from parvis.accounts.roles import Role
+from parvis.accounts.services import api_keys_revoke_created_by
 from parvis.core.audit import audit_record
 from parvis.core.models import AuditEvent
 from parvis.privacy import registry, selectors
 from parvis.privacy.deletion import (
     organisation_files_delete,
+    organisation_media_sweep,
     organisation_rows_delete,
     organisation_tokens_revoke,
 )
 from parvis.privacy.models import OrganisationDeletion
 from parvis.privacy.registry import PersonMatch
-from parvis.privacy.retention import delete_in_batches, webhook_events_purge
+from parvis.privacy.retention import delete_in_batches
 
 log = logging.getLogger("parvis.privacy")
 
@@ -181,11 +184,17 @@ def organisation_deletions_claim_due(*, now: datetime | None = None) -> list[int
     claimable = Q(started_at__isnull=True) | Q(started_at__lt=stale)
     claimed = []
     due = OrganisationDeletion.objects.filter(claimable, cancelled_at=None, due_at__lte=now)
-    for pk in due.values_list("pk", flat=True):
+    for pk, organisation_id in due.values_list("pk", "organisation_id"):
         if OrganisationDeletion.objects.filter(claimable, pk=pk, cancelled_at=None).update(
             started_at=now
         ):
             claimed.append(pk)
+            # From the commit on, its pages and API refuse every request: told to the cache at
+            # once rather than after its TTL (selectors.organisation_being_deleted).
+            transaction.on_commit(
+                partial(selectors.organisation_being_deleted_remember, organisation_id),
+                robust=True,
+            )
     return claimed
 
 
@@ -197,6 +206,9 @@ def organisation_wipe(organisation: Organisation) -> dict[str, Any]:
     files = organisation_files_delete(organisation)
     rows = organisation_rows_delete(organisation, keep=[OrganisationDeletion])
     memberships, _by_model = Membership.objects.filter(organisation=organisation).delete()
+    # Files whose row came after the first step (a request let in before the claim, a task)
+    # are found by their folder, now that no row can point at them any more.
+    swept = organisation_media_sweep(organisation)
     # The activity log would go with the organisation row; in batches, it never holds the
     # database long however many years it covers.
     audit_events = delete_in_batches(AuditEvent.objects.filter(organisation=organisation))
@@ -204,6 +216,7 @@ def organisation_wipe(organisation: Organisation) -> dict[str, Any]:
         "tokens_revoked": tokens["revoked"],
         "tokens_erased": tokens["erased"],
         "files": files,
+        "files_swept": swept,
         "rows": sum(rows.values()),
         "memberships": memberships,
         "audit_events": audit_events,
@@ -261,6 +274,10 @@ def user_delete(*, user: User, password: str) -> list[str]:
     Refused while they are the only owner of an organisation that has other members. What they
     wrote stays, without its author (foreign keys to users are SET_NULL); the activity log
     keeps what they did, as « ancien membre ».
+
+    Only the user's own rows go in this request. Their organisations are handed to the worker
+    (an ``OrganisationDeletion`` due now, the path of an owner's deletion): wiping years of
+    data inside the request would outlast the proxy's timeout and leave it half-deleted.
     """
     if not password or not user.check_password(password):
         raise ValidationError({"password": _("This is not your password.")})
@@ -273,32 +290,41 @@ def user_delete(*, user: User, password: str) -> list[str]:
             )
             % {"names": ", ".join(org.name for org in plan.blocking)}
         )
-    deleted = []
-    for organisation in plan.deleted_with:
-        summary = organisation_wipe(organisation)
-        _organisation_forget(organisation, summary)
-        deleted.append(organisation.name)
+    from parvis.privacy.tasks import deletions_due_task
+
     with transaction.atomic():
+        now = timezone.now()
+        for organisation in plan.deleted_with:
+            _organisation_deletion_now(organisation, user, now)
+        if plan.deleted_with:
+            # The scheduler's own sweep, run at once: it claims what is due and enqueues one
+            # deletion task each. Should the broker refuse, the quarter-hourly sweep does it;
+            # the account is gone either way (robust: no error page after the commit).
+            transaction.on_commit(deletions_due_task.delay, robust=True)
         _audit_forget(user)
         Invitation.objects.filter(email=user.email).delete()
         # Keys they created stop working with them, like keys of a member who leaves.
-        keys = ApiKey.objects.filter(created_by=user, revoked_at=None)
-        for api_key in keys.select_related("organisation"):
-            audit_record(
-                action="api_key.revoked",
-                organisation=api_key.organisation,
-                target=api_key,
-                reason="creator_deleted_account",
-            )
-        keys.update(revoked_at=timezone.now())
+        api_keys_revoke_created_by(creator=user, reason="creator_deleted_account")
         audit_record(
             action="user.deleted",
             organisation=None,
             user_id=user.pk,
-            organisations_deleted=len(deleted),
+            organisations_deleted=len(plan.deleted_with),
         )
         user.delete()
-    return deleted
+    return [organisation.name for organisation in plan.deleted_with]
+
+
+def _organisation_deletion_now(organisation: Organisation, user: User, now: datetime) -> None:
+    """Make the organisation's deletion due now: a new request, or the scheduled one brought
+    forward (one live request per organisation). One a worker has started is left to it."""
+    live = selectors.organisation_deletion_live(organisation)
+    if live is None:
+        OrganisationDeletion.objects.create(
+            organisation=organisation, requested_by=user, requested_at=now, due_at=now
+        )
+    elif live.started_at is None:
+        OrganisationDeletion.objects.filter(pk=live.pk, started_at=None).update(due_at=now)
 
 
 def _audit_forget(user: User) -> None:
@@ -405,7 +431,13 @@ def person_erase(*, membership: Membership, references: Sequence[str]) -> dict[s
             people=len(resolved),
             erased=totals,
         )
-    # Raw webhook payloads may still hold their words: the processed ones go now (the others
-    # are processed within minutes and never kept longer than RETENTION_WEBHOOK_DAYS).
-    webhook_events_purge()
+        # Raw webhook payloads may still hold their words: the processed ones go at once, but
+        # in the worker. They are not tied to an organisation, so the purge reads every
+        # organisation's; the others are processed within minutes and never kept longer
+        # than RETENTION_WEBHOOK_DAYS.
+        from parvis.privacy.tasks import webhook_events_purge_task
+
+        # Robust: a broker that refuses must not turn a done erasure into an error page (the
+        # hourly purge comes anyway).
+        transaction.on_commit(webhook_events_purge_task.delay, robust=True)
     return totals

@@ -314,6 +314,9 @@ _CONTAINERS = {b"moov", b"trak", b"udta", b"ilst"}
 _LOCATION_BOXES = {b"\xa9xyz", b"loci", b"XMP_"}
 _XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 _FREE = b"free"
+# Cameras and editors nest metadata fewer than 10 boxes deep (moov/trak/udta/meta/ilst...); a
+# file nesting deeper is crafted: walking it one call per level would exhaust Python's stack.
+MAX_BOX_DEPTH = 32
 
 
 def _mp4_boxes(handle: BinaryIO, start: int, end: int) -> Iterator[tuple[int, bytes, int, int]]:
@@ -395,7 +398,9 @@ def _zero_values(handle: BinaryIO, payload: int, end: int, indexes: set[int]) ->
                 handle.write(bytes(data_end - data_payload - 8))
 
 
-def _walk(handle: BinaryIO, start: int, end: int) -> int:
+def _walk(handle: BinaryIO, start: int, end: int, depth: int = 0) -> int:
+    if depth > MAX_BOX_DEPTH:
+        raise _Unwalkable("boxes nested too deep")
     blanked = 0
     for box_start, kind, payload, box_end in list(_mp4_boxes(handle, start, end)):
         if kind in _LOCATION_BOXES:
@@ -407,7 +412,7 @@ def _walk(handle: BinaryIO, start: int, end: int) -> int:
                 _blank(handle, box_start, payload, box_end)
                 blanked += 1
         elif kind in _CONTAINERS:
-            blanked += _walk(handle, payload, box_end)
+            blanked += _walk(handle, payload, box_end, depth + 1)
         elif kind == b"meta":
             children = _meta_children_start(handle, payload)
             inner = list(_mp4_boxes(handle, children, box_end))
@@ -419,7 +424,7 @@ def _walk(handle: BinaryIO, start: int, end: int) -> int:
             for _s, inner_kind, inner_payload, inner_end in inner:
                 if inner_kind == b"ilst" and indexes:
                     _zero_values(handle, inner_payload, inner_end, indexes)
-            blanked += _walk(handle, children, box_end)
+            blanked += _walk(handle, children, box_end, depth + 1)
     return blanked
 
 
@@ -427,7 +432,8 @@ def video_strip_location(handle: BinaryIO, size: int) -> int:
     """Blank, in place and without moving any byte, the location an MP4/QuickTime file
     carries in its metadata; returns how many places were blanked (0: the file is untouched).
     ``handle`` must be open for reading and writing. Raises ValueError when the metadata
-    boxes are truncated (the file must then not be kept: it may still say where)."""
+    boxes are truncated or nested deeper than :data:`MAX_BOX_DEPTH` (the file must then not be
+    kept: it may still say where)."""
     try:
         return _walk(handle, 0, size)
     except (struct.error, IndexError) as error:

@@ -4,7 +4,9 @@ a huge or endless answer, a proxy from the environment."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gzip
 import ipaddress
 import logging
 import socket
@@ -42,6 +44,7 @@ class Peer:
     host: str
     port: int
     seen: list[dict[str, str]] = field(default_factory=list)
+    accept_encoding: list[str] = field(default_factory=list)  # what each request asked for
 
     @property
     def url(self) -> str:
@@ -69,6 +72,7 @@ def serving(
 
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             peer.seen.append({"path": self.path, "host": self.headers.get("Host", "")})
+            peer.accept_encoding.append(self.headers.get("Accept-Encoding", ""))
             reply(self)
 
     server = QuietServer((host, 0), Handler)
@@ -352,6 +356,87 @@ def test_an_answer_that_never_ends_hits_the_deadline() -> None:
         with guarded_client(timeout=5.0, deadline=0.5) as client, pytest.raises(httpx.ReadTimeout):
             client.get(f"{peer.url}/")
         assert time.monotonic() - started < 2.0  # per-read timeouts alone would allow 4 s+
+
+
+def _drip_headers(handler: BaseHTTPRequestHandler) -> None:
+    """A server that never finishes its headers: one byte every 0.1 s, each read under any
+    per-read timeout (the « one byte every 29 s » of an endpoint holding a web thread)."""
+    try:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        for _ in range(60):
+            handler.wfile.write(b"a")
+            handler.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass
+    handler.close_connection = True
+
+
+def test_headers_that_never_end_hit_the_deadline() -> None:
+    with serving(_drip_headers) as peer:
+        started = time.monotonic()
+        with guarded_client(timeout=5.0, deadline=0.5) as client, pytest.raises(httpx.ReadTimeout):
+            client.get(f"{peer.url}/")
+        elapsed = time.monotonic() - started
+    assert 0.4 < elapsed < 2.0  # near the deadline: each read alone would have waited 6 s
+
+
+def test_the_deadline_cuts_the_read_that_is_waiting_not_the_next_one() -> None:
+    """Body bytes 3 s apart, a 10 s per-read timeout: the wait is cut at the deadline."""
+
+    def slow_body(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "2")
+        handler.end_headers()
+        try:
+            handler.wfile.write(b"x")
+            handler.wfile.flush()
+            time.sleep(3)
+            handler.wfile.write(b"y")
+        except OSError:
+            pass
+
+    with serving(slow_body) as peer:
+        started = time.monotonic()
+        with guarded_client(timeout=10.0, deadline=0.5) as client, pytest.raises(httpx.ReadTimeout):
+            client.get(f"{peer.url}/")
+        assert time.monotonic() - started < 2.0
+
+
+def _gzip_bomb(handler: BaseHTTPRequestHandler) -> None:
+    """50 MB of JSON-looking zeros in about 50 KB: tiny on the wire, huge once inflated."""
+    body = gzip.compress(b"[" + b"0," * (25 * 1024 * 1024) + b"0]", compresslevel=9)
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Encoding", "gzip")  # sent whatever the client asked for
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        handler.wfile.write(body)
+
+
+def test_a_gzip_bomb_is_cut_on_its_decoded_size() -> None:
+    with serving(_gzip_bomb) as peer, guarded_client(max_bytes=1024 * 1024) as client:
+        with pytest.raises(ResponseTooLarge, match="longer than 1048576 bytes"):
+            client.get(f"{peer.url}/").json()
+        with client.stream("GET", f"{peer.url}/") as response, pytest.raises(ResponseTooLarge):
+            guarded_http.read_capped(response, 10 * 1024 * 1024)  # the client's cap comes first
+    # Uncompressed answers are asked for: what is counted on the wire is what is read.
+    assert peer.accept_encoding == ["identity", "identity"]
+
+
+def test_read_capped_cuts_any_client_on_the_decoded_size() -> None:
+    """The one capped read of the code base (the connectors and the language model use it),
+    with a plain httpx client as tests pass them."""
+    with (
+        serving(_gzip_bomb) as peer,
+        httpx.Client() as plain,
+        plain.stream("GET", f"{peer.url}/") as response,
+        pytest.raises(ResponseTooLarge),
+    ):
+        guarded_http.read_capped(response, 1024 * 1024)
+    with serving() as peer, httpx.Client() as plain, plain.stream("GET", peer.url) as response:
+        assert guarded_http.read_capped(response, 2) == b"ok"
 
 
 # --- the rest of the contract -------------------------------------------------------------------

@@ -5,6 +5,7 @@ names the missing key; `parvis backup` / `parvis restore` round-trip with a keys
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import tarfile
 from collections.abc import Iterator
@@ -444,3 +445,69 @@ def test_unreadable_secrets_survive_pickling_without_showing_the_ciphertext() ->
     again = pickle.loads(pickle.dumps(value))  # noqa: S301 - our own value
     assert is_unreadable(again) and again.ciphertext == "gAAAAAB-cipher" and again == ""
     assert "cipher" not in repr(again) and "cipher" not in f"{again}"
+
+
+# --- hostile archives ---------------------------------------------------------------------------
+
+
+def _with_member(archive: Path, member: tarfile.TarInfo, content: bytes = b"") -> Path:
+    """A copy of a genuine ``archive`` (valid manifest, database and checksum) with one more
+    member, as someone who tampered with a backup would add it."""
+    hostile = archive.with_name("hostile.tar.gz")
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(hostile, "w:gz") as out:
+        for original in source.getmembers():
+            out.addfile(original, source.extractfile(original) if original.isfile() else None)
+        member.size = len(content) if member.isfile() else 0
+        out.addfile(member, io.BytesIO(content) if member.isfile() else None)
+    return hostile
+
+
+def _hostile(kind: str, outside: Path) -> tuple[tarfile.TarInfo, bytes]:
+    if kind == "parent":  # media/../../../../escaped.txt: out of the restore's folder
+        member = tarfile.TarInfo("media/" + "../" * 6 + str(outside / "escaped.txt").lstrip("/"))
+    elif kind == "absolute":
+        member = tarfile.TarInfo(str(outside / "escaped.txt"))
+    elif kind == "symlink":  # a link in media/ pointing out, that a later file would go through
+        member = tarfile.TarInfo("media/uploads/escape")
+        member.type, member.linkname = tarfile.SYMTYPE, str(outside)
+        return member, b""
+    else:  # a hard link to a file of the machine, which the media folder would then expose
+        member = tarfile.TarInfo("media/uploads/passwd")
+        member.type, member.linkname = tarfile.LNKTYPE, str(outside / "secret.txt")
+        return member, b""
+    return member, b"planted by the archive"
+
+
+@pytest.mark.django_db(transaction=True)
+@embedded_only
+@pytest.mark.parametrize("kind", ["parent", "absolute", "symlink", "hardlink"])
+def test_an_archive_with_a_member_leading_out_is_refused_and_nothing_is_written(
+    install: Path, kind: str
+) -> None:
+    _populate()
+    genuine = _backup(install / "out")
+    _wipe()
+    outside = install / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not Parvis' business")
+    member, content = _hostile(kind, outside)
+    hostile = _with_member(genuine, member, content)
+    before = sorted(p.relative_to(install) for p in install.rglob("*"))
+
+    with translation.override("en"), pytest.raises(CommandError) as refused:
+        call_command("restore", str(hostile))
+    message = str(refused.value)
+    assert "a member parvis backup never writes" in message, message
+    assert repr(member.name) in message and "nothing was restored" in message
+    assert not User.objects.exists()  # the live database is untouched
+    assert not _media_root().exists()
+    assert sorted(p.relative_to(install) for p in install.rglob("*")) == before  # nothing left
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.txt"]
+    assert not Path("/escaped.txt").exists()
+
+    with translation.override("fr"), pytest.raises(CommandError) as in_french:
+        call_command("restore", str(hostile))
+    assert "que parvis backup n’écrit jamais" in str(in_french.value)
+
+    call_command("restore", str(genuine), stdout=StringIO())  # the genuine one still restores
+    assert User.objects.get().email == "alice@example.org"

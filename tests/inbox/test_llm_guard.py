@@ -5,9 +5,11 @@ bounded; a failure says nothing of what answered."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import ipaddress
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -17,6 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from parvis.core import guarded_http
+from parvis.inbox import llm
 from parvis.inbox.ingest import inbox_ingest, inbox_settings_for
 from parvis.inbox.llm import LlmUnavailable, suggest_reply
 from parvis.inbox.models import Conversation, InboxSettings
@@ -160,3 +163,91 @@ def test_an_error_answer_is_not_repeated_to_the_user(cast: Cast, endpoint: str) 
     with pytest.raises(LlmUnavailable) as failed:
         suggest_reply(stored, organisation_name="x", messages=[])
     assert str(failed.value) == "le modèle de langage a refusé la demande"
+
+
+class _Dripping(BaseHTTPRequestHandler):
+    """An endpoint that starts its headers and never finishes them: one byte every 0.1 s, each
+    well under the per-read timeout (the « one byte every 29 s » against a 30 s timeout)."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        self.rfile.read(int(self.headers["Content-Length"]))
+        with contextlib.suppress(OSError):
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: ")
+            for _ in range(80):
+                self.wfile.write(b"a")
+                self.wfile.flush()
+                time.sleep(0.1)
+        self.close_connection = True
+
+
+@contextlib.contextmanager
+def _serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_an_endpoint_dripping_its_headers_is_cut_at_the_deadline(
+    cast: Cast, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """« Suggest a reply » runs inside the web request: the deadline bounds the wait for the
+    status line and headers too, not only the body."""
+    settings.HTTP_ALLOW_PRIVATE = ["127.0.0.1/32"]
+    monkeypatch.setattr(llm, "DEADLINE_S", 0.5)
+    monkeypatch.setattr(llm, "TIMEOUT_S", 5.0)
+    with _serving(_Dripping) as url:
+        stored = _configured(cast, url)
+        started = time.monotonic()
+        with pytest.raises(LlmUnavailable) as failed:
+            suggest_reply(stored, organisation_name="x", messages=[])
+        elapsed = time.monotonic() - started
+    assert str(failed.value) == "le modèle de langage n’a pas répondu à temps"
+    assert elapsed < 2.0  # the drip lasts 8 s; each read alone would wait 5 s
+
+
+class _GzipBomb(BaseHTTPRequestHandler):
+    """An answer of 40 MB once inflated, 40 KB on the wire, compressed although the client
+    asked for none."""
+
+    accept_encoding: list[str] = []
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).accept_encoding.append(self.headers.get("Accept-Encoding", ""))
+        content = "x" * (40 * 1024 * 1024)
+        body = gzip.compress(_answer(content), compresslevel=9)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(body)
+
+
+def test_a_gzip_bomb_answer_is_refused_with_the_neutral_error(cast: Cast, settings: Any) -> None:
+    settings.HTTP_ALLOW_PRIVATE = ["127.0.0.1/32"]
+    _GzipBomb.accept_encoding = []
+    with _serving(_GzipBomb) as url:
+        stored = _configured(cast, url)
+        with pytest.raises(LlmUnavailable) as failed:
+            suggest_reply(stored, organisation_name="x", messages=[])
+    assert str(failed.value) == "la réponse du modèle de langage est trop longue"
+    assert _GzipBomb.accept_encoding == ["identity"]  # an uncompressed answer was asked for
+
+
+def test_the_language_model_reads_through_the_shared_capped_read() -> None:
+    """One capped read for the code base (parvis.core.guarded_http.read_capped), not a copy."""
+    assert not hasattr(llm, "_read")
+    assert vars(llm)["read_capped"] is guarded_http.read_capped

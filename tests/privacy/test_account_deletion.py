@@ -16,7 +16,8 @@ from parvis.accounts.roles import Role
 from parvis.accounts.services import api_key_create, membership_change_role
 from parvis.core.models import AuditEvent, OrganisationOwned
 from parvis.inbox.models import InternalNote
-from parvis.publishing.models import MediaAsset, Post
+from parvis.privacy.models import OrganisationDeletion
+from parvis.publishing.models import Post
 from tests.conftest import Cast
 from tests.privacy.conftest import client_in, fill
 
@@ -110,15 +111,16 @@ def test_only_owner_with_other_members_is_refused(cast: Cast) -> None:
 def test_sole_member_takes_their_organisation_with_them(
     cast: Cast, _media_in_tmp: Path, settings: Any
 ) -> None:
-    filled = fill(cast.other_org, cast.charlie, _media_in_tmp, "charlie")
+    """The page names the organisation that goes with the account; the worker deletes it
+    (tests/privacy/test_deletion_in_worker.py follows it to the end)."""
+    fill(cast.other_org, cast.charlie, _media_in_tmp, "charlie")
     client = client_in(cast.charlie)
     page = client.get(URL).content.decode()
     assert "You are the only member of Boulangerie C" in page
     assert client.post(URL, {"password": "password"}).status_code == 302
-    assert not Organisation.objects.filter(pk=cast.other_org.pk).exists()
-    assert not MediaAsset.objects.filter(organisation_id=cast.other_org.pk).exists()
-    assert not any(path.exists() for path in filled.files)
-    assert Organisation.objects.filter(pk=cast.org.pk).exists()
+    deletion = OrganisationDeletion.objects.get(organisation_id=cast.other_org.pk)
+    assert deletion.due_at <= timezone.now()
+    assert not OrganisationDeletion.objects.filter(organisation_id=cast.org.pk).exists()
 
 
 def test_no_organisation_content_disappears_with_its_author() -> None:

@@ -17,7 +17,7 @@ from parvis.inbox.ingest import inbox_ingest
 from parvis.inbox.models import Conversation, InternalNote, Message, Reply
 from parvis.inbox.search import matching_conversation_ids
 from parvis.networks.contracts import InboundKind
-from parvis.networks.models import SocialAccount, WebhookEvent
+from parvis.networks.models import SocialAccount
 from parvis.privacy import registry, services
 from parvis.privacy.registry import ExportedFile, PersonExport, PersonMatch
 from tests.conftest import Cast
@@ -192,17 +192,6 @@ def test_erase_leaves_no_text_of_theirs_and_spares_everyone_else(
         "inbox.conversations": 0,
     }
     assert _references(cast, "jdupont") == []
-
-
-def test_erase_purges_processed_webhook_payloads(cast: Cast, inbox: dict[str, Any]) -> None:
-    from django.utils import timezone
-
-    WebhookEvent.objects.create(
-        network="facebook", payload={"text": "Jean"}, body_sha256="a", processed_at=timezone.now()
-    )
-    waiting = WebhookEvent.objects.create(network="facebook", payload={}, body_sha256="b")
-    services.person_erase(membership=cast.alice_membership, references=_references(cast, "jdupont"))
-    assert list(WebhookEvent.objects.all()) == [waiting]
 
 
 def test_erase_needs_the_confirmation_box_and_a_person(cast: Cast, inbox: dict[str, Any]) -> None:

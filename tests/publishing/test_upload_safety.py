@@ -402,3 +402,34 @@ def test_the_upload_form_says_what_is_removed(cast: Cast) -> None:
     cast.alice.save(update_fields=["language"])
     french = cast.client_for(cast.alice).get(library(cast)).content.decode()
     assert "position GPS" in french
+
+
+def test_a_video_nesting_boxes_without_end_is_refused_not_a_500(cast: Cast, settings: Any) -> None:
+    """A crafted MP4: a valid ``mvhd`` (its length reads fine), then 1,200 ``udta`` boxes each
+    inside the previous one. Walking them one call per level exhausted Python's stack."""
+    mvhd = bytes(4) + bytes(8) + struct.pack(">II", 1000, 5000) + bytes(80)
+    nested = b""
+    for _ in range(1200):
+        nested = box(b"udta", nested)
+    data = box(b"ftyp", b"isom" + bytes(8)) + box(b"moov", box(b"mvhd", mvhd) + nested)
+    assert len(data) < 10_000
+    assert read_mp4(io.BytesIO(data), len(data)) == (5.0, None, None)  # it passes as a video
+    response = english(cast.alice).post(
+        library(cast), {"file": SimpleUploadedFile("deep.mp4", data), "alt_text": "Clip"}
+    )
+    assert response.status_code == 400
+    assert "cannot read this video&#x27;s metadata" in response.content.decode()
+    assert not MediaAsset.objects.exists()
+    assert stored_files(settings.MEDIA_ROOT) == []
+
+
+def test_real_nesting_depths_are_still_walked() -> None:
+    """The cap is far above what cameras write: a location 20 boxes deep is still found."""
+    xyz = box(b"\xa9xyz", struct.pack(">HH", 18, 0x15C7) + b"+47.2184-001.5536/")
+    nested = xyz
+    for _ in range(20):
+        nested = box(b"udta", nested)
+    data = box(b"ftyp", b"isom" + bytes(8)) + box(b"moov", nested)
+    handle = io.BytesIO(data)
+    assert video_strip_location(handle, len(data)) == 1
+    assert b"+47.2184" not in handle.getvalue()
