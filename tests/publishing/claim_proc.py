@@ -1,7 +1,7 @@
 """Run in a separate process by the process tests: ``seed N`` creates N due targets,
-``claim DIR N`` waits until N claimers are ready (a file each in DIR), then claims batches
-until none is left and prints the ids it got as JSON, ``seed-x URL
-TOKEN USER`` schedules one post on an X account at URL through the services (as the API
+``claim DIR N`` waits until N claimers are ready (a file each in DIR), then claims one batch
+per round in lock-step with the others until none is left and prints the ids it got as JSON,
+``seed-x URL TOKEN USER`` schedules one post on an X account at URL through the services (as the API
 would), ``status`` prints every target's status and remote URL as JSON."""
 
 from __future__ import annotations
@@ -17,12 +17,16 @@ if TYPE_CHECKING:
     from tests.processes import IsolatedInstance
 
 
-def _wait_for_every_claimer(barrier: Path, claimers: int) -> None:
-    """A barrier across processes: a slow start (Django setup on a busy machine) must not let
-    the first process drain every target before the others begin."""
-    (barrier / f"ready-{os.getpid()}").touch()
+def _arrive(barrier: Path, step: str, claimers: int) -> None:
+    """A barrier across processes: mark this process at ``step``, then wait until every
+    claimer is there too, or has finished (a ``done-`` file). Slow starts and a scheduler that
+    favours one process on a busy machine must not let it drain every target alone."""
+    (barrier / f"{step}-{os.getpid()}").touch()
     deadline = time.monotonic() + 90
-    while len(list(barrier.glob("ready-*"))) < claimers and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        arrived = len(list(barrier.glob(f"{step}-*"))) + len(list(barrier.glob("done-*")))
+        if arrived >= claimers:
+            return
         time.sleep(0.01)
 
 
@@ -88,13 +92,21 @@ def main(argv: list[str]) -> int:
         return 0
     config = Config(timedelta(minutes=5), 1.0, 3, 1.0, 1.0, timedelta(0))
     got: list[int] = []
-    _wait_for_every_claimer(Path(argv[1]), int(argv[2]))
+    barrier, claimers = Path(argv[1]), int(argv[2])
+    _arrive(barrier, "ready", claimers)
+    # Lock-step rounds: every claimer claims one batch per round, all of them at the same
+    # moment, so the claims really race each other whatever the scheduler does.
+    # A claim that lost the race comes back empty although targets are left (compare-and-set
+    # on SQLite): only an empty table of due targets ends a claimer.
+    rounds = 0
     while True:
         _token, ids = claim_due(worker=f"p{os.getpid()}", limit=5, config=config)
-        if not ids:
-            break
         got.extend(ids)
-        time.sleep(0.05)  # a real worker sends what it claimed before claiming again
+        if not ids and not PostTarget.objects.filter(status="scheduled").exists():
+            (barrier / f"done-{os.getpid()}").touch()
+            break
+        rounds += 1
+        _arrive(barrier, f"round{rounds}", claimers)
     print(json.dumps(got))
     return 0
 

@@ -60,7 +60,9 @@ def test_concurrent_processes_never_share_a_target(tmp_path: Path) -> None:
     claimed = [i for ids in results for i in ids]
     assert [i for i, n in Counter(claimed).items() if n > 1] == []
     assert len(set(claimed)) == TARGETS
-    assert sum(1 for ids in results if ids) >= 2  # they really competed
+    # They really competed: every round, each claimer's claim races the others' (lock-step);
+    # which one wins a round varies, so several won some.
+    assert sum(1 for ids in results if ids) >= 2, [len(ids) for ids in results]
 
 
 def test_expired_lease_is_reclaimed_and_live_lease_is_not(cast: Cast) -> None:
