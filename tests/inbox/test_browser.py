@@ -19,6 +19,8 @@ def _answer(page: Page, text: str) -> None:
     page.keyboard.type(text)
     page.keyboard.press("Control+Enter")
     expect(page.locator("#pane .bubble.out").filter(has_text=text)).to_be_visible()
+    # Answered in the pane: the page did not leave the inbox for the conversation's own page.
+    expect(page.locator("#inbox-list")).to_be_visible()
 
 
 def test_new_user_answers_the_demo_inbox_from_the_keyboard(

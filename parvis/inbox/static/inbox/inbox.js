@@ -30,6 +30,9 @@
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey && event.key === "Enter" && event.target.matches("[data-reply-box]")) {
       event.preventDefault();
+      // As for « e » below: a pane swapped a moment ago may not be processed by htmx yet, and
+      // the form would then post as a full page, leaving the inbox for the conversation page.
+      if (window.htmx) window.htmx.process(event.target.form);
       event.target.form.requestSubmit();
       return;
     }
