@@ -29,6 +29,8 @@ from typing import BinaryIO
 
 from PIL import Image
 
+from parvis.publishing.mediafiles import mp4_boxes
+
 EXIF_GPS_IFD = 0x8825
 EXIF_HEADER = b"Exif\x00\x00"
 XMP_JPEG = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -320,27 +322,12 @@ MAX_BOX_DEPTH = 32
 
 
 def _mp4_boxes(handle: BinaryIO, start: int, end: int) -> Iterator[tuple[int, bytes, int, int]]:
-    """(box start, type, payload start, payload end) of the boxes between start and end."""
-    offset = start
-    while offset + 8 <= end:
-        handle.seek(offset)
-        header = handle.read(8)
-        if len(header) < 8:
+    """(box start, type, payload start, payload end) of the whole boxes between start and end:
+    a box that claims more than is left ends the walk (nothing is written past the file)."""
+    for box in mp4_boxes(handle, start, end):
+        if box[3] > end:
             return
-        size, kind = struct.unpack(">I4s", header)
-        payload = offset + 8
-        if size == 1:
-            large = handle.read(8)
-            if len(large) < 8:
-                return
-            size = struct.unpack(">Q", large)[0]
-            payload = offset + 16
-        elif size == 0:
-            size = end - offset
-        if size < payload - offset or offset + size > end:
-            return
-        yield offset, kind, payload, offset + size
-        offset += size
+        yield box
 
 
 def _blank(handle: BinaryIO, box_start: int, payload: int, end: int) -> None:

@@ -20,6 +20,7 @@ One change is made to what is kept: where the picture or video was taken is remo
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -132,30 +133,41 @@ def _measure_image(handle: BinaryIO, size: int) -> Measured:
 # --- MP4 / QuickTime ------------------------------------------------------------------------
 
 
-def _boxes(handle: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int]]:
-    """(type, payload start, payload end) of the boxes between ``start`` and ``end``."""
-    found = []
+def mp4_boxes(handle: BinaryIO, start: int, end: int) -> Iterator[tuple[int, bytes, int, int]]:
+    """(box start, type, payload start, box end) of the boxes between ``start`` and ``end``.
+
+    A damaged or truncated last box may claim more than is left: its end is then past ``end``
+    and nothing follows it. Readers clamp it; writers (``publishing.location``) stop before it.
+    """
     offset = start
     while offset + 8 <= end:
         handle.seek(offset)
         header = handle.read(8)
         if len(header) < 8:
-            break
+            return
         box_size, kind = struct.unpack(">I4s", header)
         payload = offset + 8
         if box_size == 1:
             large = handle.read(8)
             if len(large) < 8:
-                break
+                return
             box_size = struct.unpack(">Q", large)[0]
             payload = offset + 16
         elif box_size == 0:
             box_size = end - offset
         if box_size < payload - offset:
-            break
-        found.append((kind, payload, min(offset + box_size, end)))
+            return
+        yield offset, kind, payload, offset + box_size
         offset += box_size
-    return found
+
+
+def _boxes(handle: BinaryIO, start: int, end: int) -> list[tuple[bytes, int, int]]:
+    """(type, payload start, payload end) of the boxes between ``start`` and ``end``, a
+    truncated last box cut at ``end``."""
+    return [
+        (kind, payload, min(box_end, end))
+        for _offset, kind, payload, box_end in mp4_boxes(handle, start, end)
+    ]
 
 
 def read_mp4(handle: BinaryIO, size: int) -> tuple[float, int | None, int | None]:
