@@ -285,7 +285,9 @@ class Run:
             {
                 "copies": counts[body],
                 "stored_s_after_due": [
-                    round(at - row_due[body].timestamp(), 3) for at in stored.get(body, [])
+                    round(at - due.timestamp(), 3)
+                    for at in stored.get(body, [])
+                    if (due := row_due[body]) is not None
                 ],
                 "attempts": [
                     [

@@ -18,7 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 
 from parvis.accounts.api import router as accounts_router
-from parvis.core.api_auth import API_AUTH
+from parvis.accounts.api_auth import API_AUTH
 from parvis.core.api_schemas import StrictJSONParser
 from parvis.inbox.api import router as inbox_router
 from parvis.networks.api import router as networks_router

@@ -44,11 +44,11 @@ from schemathesis.specs.openapi.checks import (
 from parvis.accounts.roles import Role
 from parvis.accounts.services import api_key_create
 from parvis.api import api
-from parvis.core.demo import demo_create
 from parvis.inbox.models import Conversation, Reply
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import Post
 from parvis.strategy.models import RoutineTask
+from parvis.web.demo import demo_create
 from tests.conftest import Cast
 
 EXAMPLES = int(os.environ.get("PARVIS_FUZZ_EXAMPLES", "100"))

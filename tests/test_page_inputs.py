@@ -17,11 +17,11 @@ from django.test import Client
 from django.urls import reverse
 
 from parvis.accounts.models import Organisation
-from parvis.core.demo import demo_create
 from parvis.inbox.models import Conversation, Reply, SavedReply
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import MediaAsset, Post, QueueSlot
 from parvis.strategy.models import RoutineTask
+from parvis.web.demo import demo_create
 from tests.conftest import Cast
 from tests.publishing.conftest import make_account
 from tests.test_tenancy import org_routes

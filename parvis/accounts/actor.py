@@ -17,7 +17,7 @@ from parvis.accounts.roles import at_least
 from parvis.core.audit import audit_record
 
 if TYPE_CHECKING:
-    from parvis.core.api_auth import OrgAccess
+    from parvis.accounts.api_auth import OrgAccess
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from parvis.accounts.api_auth import org_access
 from parvis.accounts.roles import Role
 from parvis.accounts.selectors import members_of
-from parvis.core.api_auth import org_access
 from parvis.core.api_pagination import BoundedPagination
 from parvis.core.api_schemas import OrgSlug, responses
 from parvis.core.models import AuditEvent

@@ -26,9 +26,9 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from parvis.accounts.actor import Actor
+from parvis.accounts.api_auth import OrgAccess, org_access
 from parvis.accounts.models import User
 from parvis.accounts.roles import Role
-from parvis.core.api_auth import OrgAccess, org_access
 from parvis.core.api_schemas import (
     ErrorOut,
     Id,

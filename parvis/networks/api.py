@@ -7,8 +7,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from parvis.accounts.api_auth import org_access
 from parvis.accounts.roles import Role
-from parvis.core.api_auth import org_access
 from parvis.core.api_schemas import OrgSlug, responses
 from parvis.networks.selectors import AccountState, account_states
 

@@ -22,8 +22,8 @@ from ninja.responses import Status
 from pydantic import AfterValidator
 
 from parvis.accounts.actor import Actor
+from parvis.accounts.api_auth import OrgAccess, org_access
 from parvis.accounts.roles import Role
-from parvis.core.api_auth import OrgAccess, org_access
 from parvis.core.api_pagination import BoundedPagination
 from parvis.core.api_schemas import (
     ErrorOut,

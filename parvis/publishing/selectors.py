@@ -17,7 +17,7 @@ PLANNED = [
 ]
 
 
-def targets_with_accounts() -> Prefetch:
+def targets_with_accounts() -> Prefetch[str, QuerySet[PostTarget], str]:
     """How posts read their targets: with each target's account, in one more query."""
     return Prefetch("targets", queryset=PostTarget.objects.select_related("account"))
 

@@ -21,8 +21,8 @@ from ninja.errors import ValidationError as RequestInvalid
 from ninja.responses import Status
 
 from parvis.accounts.actor import Actor
+from parvis.accounts.api_auth import org_access
 from parvis.accounts.roles import Role
-from parvis.core.api_auth import org_access
 from parvis.core.api_schemas import (
     Id,
     InputSchema,

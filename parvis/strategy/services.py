@@ -368,9 +368,11 @@ def alignment_request(*, organisation_id: int, grouped: bool = False) -> None:
                 runs_at = _grouped_until[organisation_id] = now + ALIGNMENT_GROUP_S
         moment = datetime.fromtimestamp(runs_at, tz=UTC)
         try:
-            recompute_alignment_one.apply_async(
-                (organisation_id, moment.isoformat()), eta=moment if grouped else None
-            )
+            args = (organisation_id, moment.isoformat())
+            if grouped:
+                recompute_alignment_one.apply_async(args, eta=moment)
+            else:
+                recompute_alignment_one.apply_async(args)
         except Exception:  # never fail what triggered it: the periodic sweep catches up
             with _grouped_lock:
                 _grouped_until.pop(organisation_id, None)

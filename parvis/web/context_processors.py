@@ -16,7 +16,7 @@ def parvis(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["my_memberships"] = list(memberships_of(user))  # type: ignore[arg-type]
+        context["my_memberships"] = list(memberships_of(user))
     if membership is None:
         return context
     slug = membership.organisation.slug

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import default_organisation, members_of
-from parvis.core.demo import demo_create
+from parvis.web.demo import demo_create
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if User.objects.exists():
             return redirect("accounts:login")
         return redirect("accounts:signup")
-    organisation = default_organisation(request.user)  # type: ignore[arg-type]
+    organisation = default_organisation(request.user)
     if organisation is not None:
         return redirect("web:dashboard", org=organisation.slug)
     return render(request, "web/empty_home.html")

@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from parvis.core.demo import demo_create
 from parvis.core.models import AuditEvent
 from parvis.inbox.ingest import inbox_ingest
 from parvis.inbox.models import Conversation, InternalNote, Label, Message, Reply
 from parvis.networks.models import SocialAccount
+from parvis.web.demo import demo_create
 from tests.conftest import Cast
 from tests.inbox.conftest import item, make_account
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from parvis.core.demo import demo_create
 from parvis.publishing.models import Post
+from parvis.web.demo import demo_create
 from tests.conftest import Cast
 from tests.publishing_ui.conftest import english_client
 

@@ -195,7 +195,7 @@ def test_the_alignment_page_shows_the_history_chart(english: Cast, plan: Plan) -
 
 
 def test_the_demo_organisation_has_a_plan_a_week_and_a_history(cast: Cast) -> None:
-    from parvis.core.demo import demo_create
+    from parvis.web.demo import demo_create
 
     organisation = demo_create(owner=cast.alice)
     plan = selectors.current_plan(organisation)

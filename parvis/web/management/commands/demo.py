@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from parvis.accounts.models import User
 from parvis.accounts.services import user_sign_up
-from parvis.core.demo import demo_create
+from parvis.web.demo import demo_create
 
 
 class Command(BaseCommand):
