@@ -1,4 +1,7 @@
 # Parvis — the two commands of the README are `make run` and `make test`.
+# `make run` needs Python 3.11 and make only: htmx comes inside the django-htmx wheel and the
+# translations are compiled by scripts/compile_messages.py (no Node.js, no GNU gettext).
+# Node.js and npm are needed by the test peers alone (scripts/install-peers.sh).
 SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
@@ -11,9 +14,9 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
 TEST_CACHE_URL ?= redis://127.0.0.1:6379/14
 PYTEST_ARGS ?=
 
-.PHONY: run test test-sqlite test-postgres lint format install install-dev assets messages services browser peers clean
+.PHONY: run test test-sqlite test-postgres lint format install install-dev messages services browser peers clean
 
-run: install assets messages
+run: install messages
 	$(BIN)/parvis migrate --no-input
 	exec $(BIN)/parvis run
 
@@ -32,14 +35,8 @@ $(VENV)/.dev-installed: $(VENV)/.base-installed requirements/dev.txt
 install: $(VENV)/.base-installed
 install-dev: $(VENV)/.dev-installed
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
-
-assets: node_modules/.installed
-
-%.mo: %.po
-	$(BIN)/python -m django compilemessages --settings=parvis.settings --ignore='$(VENV)' --ignore=node_modules >/dev/null
+%.mo: %.po scripts/compile_messages.py | $(VENV)/.base-installed
+	$(BIN)/python scripts/compile_messages.py $< $@
 
 messages: install $(MO_FILES)
 
@@ -53,7 +50,7 @@ peers:
 	./scripts/install-peers.sh
 
 # --- tests ----------------------------------------------------------------------------------
-test: install-dev assets messages services browser peers
+test: install-dev messages services browser peers
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -66,8 +63,9 @@ test-postgres:
 	PARVIS_VAR_DIR=var/test-postgres DATABASE_URL=$(TEST_DATABASE_URL) \
 	  BROKER_URL=$(TEST_BROKER_URL) CACHE_URL=$(TEST_CACHE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-# mypy --strict (pyproject.toml) covers every module of the application and the benchmarks.
-TYPED := parvis bench
+# mypy --strict (pyproject.toml) covers every module of the application, the benchmarks and
+# the training of the insight models.
+TYPED := parvis bench training
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -79,4 +77,4 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules var/test-* .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var/test-* .pytest_cache .mypy_cache .ruff_cache

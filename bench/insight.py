@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from parvis.core.vocabulary import Intent, Sentiment
-from parvis.insight.training.datasets import Example, read_tsv
+from training.insight.datasets import Example, read_tsv
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "bench" / "data" / "insight" / "heldout_messages.tsv"

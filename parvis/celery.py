@@ -77,8 +77,8 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         self.tref: Any = None
 
     def start(self, worker: Any) -> None:
-        from django.conf import settings
-
+        # Imported here: this module is loaded before Django's apps (``celery -A``, web.apps),
+        # and the heartbeat writes a model.
         from parvis.core.heartbeat import heartbeat_beat
 
         name = f"worker:{worker.hostname or socket.gethostname()}"
@@ -99,8 +99,7 @@ class HeartbeatScheduler(PersistentScheduler):
     """Celery beat's scheduler, plus a heartbeat row at every tick (at most every few seconds)."""
 
     def tick(self, *args: Any, **kwargs: Any) -> float:
-        from django.conf import settings
-
+        # Imported here: see WorkerHeartbeat.start.
         from parvis.core.heartbeat import heartbeat_beat
 
         heartbeat_beat(name=f"scheduler:{socket.gethostname()}", kind="scheduler")

@@ -321,7 +321,8 @@ STATIC_ROOT = VAR_DIR / "static"
 if not PRODUCTION:
     # WhiteNoise warns about a missing STATIC_ROOT even when it serves from the finders.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+# Every static file comes from an app: htmx is the copy bundled in the django-htmx wheel
+# (django_htmx/htmx-2.min.js), so serving the pages needs no Node.js and no CDN.
 # Embedded mode serves static files straight from the apps, so no collectstatic step is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_URL = "/media/"  # never served: members read files through posts:media_file, networks

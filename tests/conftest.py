@@ -12,6 +12,7 @@ from parvis.accounts.models import Membership, Organisation, User
 from parvis.accounts.roles import Role
 from parvis.accounts.services import organisation_create
 from tests.browser.fixtures import browser, page, server  # noqa: F401 - shared fixtures
+from tests.peers.bluesky import bluesky_pds  # noqa: F401 - shared: networks and browser tests
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +68,12 @@ def cast(db: None) -> Cast:
         bob_membership=bob_membership,
         charlie_membership=Membership.objects.get(user=charlie, organisation=other_org),
     )
+
+
+def english_client(user: User) -> Client:
+    """Tests read English wording: the user's language decides the page's."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client = Client()
+    client.force_login(user)
+    return client

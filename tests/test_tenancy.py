@@ -112,7 +112,7 @@ def _foreign_saved_reply(cast: Cast) -> int:
 
 def _foreign_routine_task(cast: Cast) -> int:
     from parvis.strategy.models import RoutineTask
-    from tests.strategy_django.conftest import foreign_routine_task
+    from tests.strategy.conftest import foreign_routine_task
 
     task: RoutineTask = foreign_routine_task(cast)
     return task.pk

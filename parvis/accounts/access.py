@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from parvis.accounts.gates import organisation_closed
 from parvis.accounts.models import Membership, Organisation
 from parvis.accounts.roles import Role
 from parvis.accounts.selectors import membership_in
-from parvis.privacy.selectors import organisation_being_deleted
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -32,8 +32,9 @@ def org_view(minimum: str = Role.VIEWER) -> Callable[[View], View]:
 
     A non-member gets 404 (the organisation's existence does not leak); a member whose role is
     below ``minimum`` gets 403. The organisation's time zone is active for the whole request.
-    Once a worker has started deleting the organisation, every member gets 410 and a page
-    saying so: nothing may be written (a file uploaded now would outlive the deletion).
+    While a gate closes the organisation (``gates``: once a worker has started deleting it),
+    every member gets 410 and a page saying why: nothing may be written (a file uploaded now
+    would outlive the deletion).
     """
 
     def decorator(view: View) -> View:
@@ -43,8 +44,9 @@ def org_view(minimum: str = Role.VIEWER) -> Callable[[View], View]:
             membership = membership_in(request.user, org)  # type: ignore[arg-type]
             if membership is None:
                 raise Http404("No such organisation.")
-            if organisation_being_deleted(membership.organisation):
-                return render(request, "privacy/being_deleted.html", status=410)
+            closed = organisation_closed(membership.organisation)
+            if closed is not None:
+                return render(request, closed.page_template, status=410)
             if not membership.can(minimum):
                 raise PermissionDenied
             org_request = cast(OrgRequest, request)

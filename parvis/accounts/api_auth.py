@@ -2,8 +2,8 @@
 
 Every organisation endpoint resolves the caller's access through :func:`org_access`, the API's
 counterpart of ``org_view``: an API key reaches only its own organisation, a session user only
-the organisations they belong to; anything else is a 404. An organisation whose deletion has
-started refuses every request (403).
+the organisations they belong to; anything else is a 404. An organisation a gate closes (its
+deletion has started: ``gates``) refuses every request (403).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from parvis.accounts.gates import organisation_closed
 from parvis.accounts.models import ApiKey, Organisation, User
 from parvis.accounts.roles import at_least
 from parvis.accounts.selectors import membership_in
 from parvis.accounts.services import api_key_authenticate
-from parvis.privacy.selectors import organisation_being_deleted
 
 
 class ApiKeyBearer(HttpBearer):
@@ -67,12 +67,11 @@ def org_access(request: HttpRequest, slug: str, minimum: str) -> OrgAccess:
         if membership is None:
             raise Http404
         access = OrgAccess(membership.organisation, membership.role, membership.user, None)
-    if organisation_being_deleted(access.organisation):
+    closed = organisation_closed(access.organisation)
+    if closed is not None:
         # Reads too: the rows are going. A 403 (declared on every operation), not a 410 the
         # OpenAPI document does not promise; the detail says why.
-        raise HttpError(
-            403, _("This organisation is being deleted: its data can no longer be read or changed.")
-        )
+        raise HttpError(403, str(closed.api_detail))
     if not at_least(access.role, minimum):
         raise HttpError(403, _("Your role does not allow this."))
     return access

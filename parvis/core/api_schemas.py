@@ -19,10 +19,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
 from ninja.parser import Parser
+from ninja.responses import Status
 from pydantic import AfterValidator, ConfigDict, field_validator, model_validator
 
 from parvis.core.links import MAX_LINK_LENGTH, web_link
@@ -90,6 +92,25 @@ STANDARD_ERRORS: dict[int, Any] = {
     413: ErrorOut,  # a body larger than the server accepts
     422: ValidationErrorOut,
 }
+
+
+def refusal(status: int, code: str, detail: str) -> Status[ErrorOut]:
+    """An endpoint's own refusal: ``detail`` for people (translated), ``code`` for programs."""
+    return Status(status, ErrorOut(code=code, detail=detail))
+
+
+def refused(exc: ValidationError, *, status: int = 400) -> Status[ErrorOut]:
+    """A service's ``ValidationError``: its code, its messages, and the valid instants it
+    offers when it has some (a local time that does not exist or happens twice)."""
+    choices = getattr(exc, "choices", ())
+    return Status(
+        status,
+        ErrorOut(
+            code=str(exc.code or "invalid"),
+            detail=" ".join(exc.messages),
+            choices=[TimeChoiceOut(utc=c.utc, label=c.label, fold=c.fold) for c in choices],
+        ),
+    )
 
 
 def responses(successes: Mapping[int, Any]) -> dict[int, Any]:

@@ -27,7 +27,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -256,8 +259,6 @@ def missing_fingerprints(manifest: dict[str, Any]) -> list[str]:
 
 def database_has_data() -> bool:
     """Whether the live database holds anyone's data (a user): what a restore would destroy."""
-    from django.contrib.auth import get_user_model
-
     try:
         return bool(get_user_model()._base_manager.exists())
     except DatabaseError:  # not even migrated: nothing to lose
@@ -345,8 +346,6 @@ def backup_restore(
         connection.close()  # the next query sees the restored database from a fresh start
         result.previous_media = _swap_media(unpacked / MEDIA_MEMBER, media_root, stamp)
 
-    from django.core.management import call_command
-
     call_command("migrate", interactive=False, verbosity=0)
     _settle_unreadable(result)
     _remember(archive, manifest, now)
@@ -430,8 +429,6 @@ def _settle_unreadable(result: RestoreResult) -> None:
     """Read every encrypted row once with the keys configured here: accounts whose tokens cannot
     be decrypted mark themselves « must be reconnected » as they load; rows Parvis recreates by
     itself (``DISCARD_WHEN_UNREADABLE``) are deleted rather than left to fail."""
-    from django.apps import apps
-
     # Through the app registry: the kernel does not import the networks app.
     accounts = apps.get_model("networks", "SocialAccount")._base_manager.filter(status="reconnect")
     before = accounts.count()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.db import models
 
 from parvis.core import crypto
@@ -94,8 +95,6 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
 
 def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
     """Every concrete (model, field) pair stored encrypted, in a stable order."""
-    from django.apps import apps
-
     pairs = []
     for model in apps.get_models():
         if model._meta.proxy:

@@ -51,6 +51,7 @@ from typing import Any
 
 import httpcore
 import httpx
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +90,6 @@ class ResponseTooLarge(httpx.TransportError):
 
 def allowed_private_ranges() -> tuple[IPNetwork, ...]:
     """The ranges ``settings.HTTP_ALLOW_PRIVATE`` allows (none when Django is not configured)."""
-    from django.conf import settings
-
     if not settings.configured:
         return ()
     return parse_ranges(tuple(getattr(settings, "HTTP_ALLOW_PRIVATE", ())))

@@ -20,6 +20,10 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu import Connection
+from kombu.exceptions import OperationalError
+
+from parvis.core.models import Heartbeat
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,6 @@ def check_database() -> Check:
 def check_broker() -> Check:
     if not settings.BROKER_URL:
         return _check_file_broker(Path(settings.CELERY_BROKER_DIR))
-    from kombu import Connection
-    from kombu.exceptions import OperationalError
-
     try:
         with Connection(settings.BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
@@ -105,8 +106,6 @@ def _check_file_broker(folder: Path) -> Check:
 
 
 def _heartbeat_check(kind: str, label: str) -> Check:
-    from parvis.core.models import Heartbeat
-
     try:
         latest: datetime | None = (
             Heartbeat.objects.filter(kind=kind)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from importlib import import_module
 
+from django.conf import settings
+from django.contrib.auth import get_user
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from parvis.core.health import run_health_checks
 from parvis.core.logging import request_id_var
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -61,8 +65,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path == "/healthz":
-            from parvis.core.health import run_health_checks
-
             report = run_health_checks()
             body = report.as_dict() if _is_staff(request) else report.as_public_dict()
             response = JsonResponse(body, status=200 if report.healthy else 503)
@@ -79,11 +81,6 @@ def _is_staff(request: HttpRequest) -> bool:
     database still gets an answer): the session is read here, and any failure to read it — the
     database or the cache being the very thing that is down — means « not staff ».
     """
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import get_user
-
     if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
         return False
     try:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parvis.core.fields import EncryptedTextField
 from parvis.core.models import OrganisationOwned
+from parvis.core.sending.models import AttemptRecord, Outgoing
 from parvis.core.vocabulary import Intent, Sentiment
 
 INTENT_CHOICES = [
@@ -240,7 +241,7 @@ class SavedReply(OrganisationOwned):
         return self.name
 
 
-class Reply(OrganisationOwned):
+class Reply(OrganisationOwned, Outgoing):
     """An answer written in Parvis, sent through the connector exactly once.
 
     The idempotency key is stable across attempts; the remote id is saved the moment the
@@ -265,13 +266,11 @@ class Reply(OrganisationOwned):
     text = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    remote_id = models.CharField(max_length=200, blank=True)
     url = models.URLField(max_length=500, blank=True)
     error = models.TextField(blank=True)  # the network's reason, shown in the reply box
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)  # when it last went « sending »
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -280,15 +279,14 @@ class Reply(OrganisationOwned):
         return f"reply {self.pk} ({self.status})"
 
 
-class ReplyAttempt(OrganisationOwned):
+class ReplyAttempt(OrganisationOwned, AttemptRecord):
     """One call to the network for a reply: what happened and how long it took."""
 
     reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="attempts")
     started_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(default=0)
-    outcome = models.CharField(max_length=20)  # sent, reconciled, or an error code
-    error = models.TextField(blank=True)
-    remote_id = models.CharField(max_length=200, blank=True)
+    # ``outcome`` (sent, reconciled, or an error code), ``error`` and ``remote_id`` come from
+    # AttemptRecord.
 
     class Meta:
         ordering = ["started_at", "id"]

@@ -17,16 +17,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
+from parvis.core.enqueue import task_send_on_commit
 from parvis.inbox.ingest import inbox_ingest
 from parvis.inbox.models import BackfillJob, IngestCursor
 from parvis.networks.base import Connector
 from parvis.networks.contracts import InboundKind
 from parvis.networks.errors import ConnectorError, NotSupported, RateLimited, Transient
 from parvis.networks.models import SocialAccount
-from parvis.networks.registry import ConnectorUnavailable, get_connector_class
+from parvis.networks.registry import ConnectorUnavailable, provider
+from parvis.networks.services import account_record_error
 
 log = logging.getLogger("parvis.inbox")
 
@@ -34,13 +35,14 @@ POLL_MAX_PAGES = 5
 PAGE_LIMIT = 50
 BACKFILL_DAYS = 30
 BACKFILL_PAGES_PER_RUN = 20  # then the task re-enqueues itself: bounded time per task
+BACKFILL_TASK = "inbox.backfill"  # parvis/inbox/tasks.py
 
 
 def readable_kinds(account: SocialAccount) -> list[InboundKind]:
     """The kinds the account's network lets us read (its capabilities say so in advance), each
     feed once: where comments come in the mentions feed, reading MENTION brings both."""
     try:
-        caps = get_connector_class(account.kind).capabilities
+        caps = provider(account.kind).capabilities
     except ConnectorUnavailable:
         return []
     wanted = [
@@ -60,11 +62,6 @@ def pollable_accounts() -> Iterator[SocialAccount]:
 
 
 def _record_error(account: SocialAccount, error: ConnectorError) -> None:
-    try:
-        from parvis.networks.services import account_record_error
-    except ImportError:  # pragma: no cover
-        log.warning("inbox.poll_error", extra={"account_id": account.pk, "error": repr(error)})
-        return
     account_record_error(account=account, error=error)
 
 
@@ -144,9 +141,8 @@ def backfill_start(*, account: SocialAccount, now: datetime | None = None) -> Ba
         account=account,
         since=now - timedelta(days=BACKFILL_DAYS),
     )
-    from parvis.inbox.tasks import enqueue_backfill
-
-    transaction.on_commit(lambda: enqueue_backfill(job.pk))
+    # Sent by name: the tasks module imports this one.
+    task_send_on_commit(BACKFILL_TASK, (job.pk,))
     return job
 
 

@@ -26,6 +26,7 @@ from parvis.inbox.models import (
     SavedReply,
 )
 from parvis.inbox.search import matching_conversation_ids
+from parvis.inbox.templating import render_saved_reply, reply_variables
 
 PAGE_SIZE = 50
 
@@ -151,8 +152,6 @@ class ConversationView:
 def conversation_detail(
     *, conversation: Conversation, now: datetime | None = None
 ) -> ConversationView:
-    from parvis.inbox.services import render_saved_reply, reply_variables
-
     now = now or timezone.now()
     messages = list(conversation.messages.order_by("created_at", "id")[:200])
     notes = list(conversation.notes.select_related("author"))

@@ -34,6 +34,8 @@ from parvis.inbox.ingest import inbox_settings_for
 from parvis.inbox.llm import LlmUnavailable, suggest_reply
 from parvis.inbox.models import BackfillJob, Conversation, Reply, SavedReply
 from parvis.inbox.polling import backfill_start
+from parvis.inbox.reply_sending import reply_send
+from parvis.inbox.tasks import poll_account_task
 from parvis.networks.models import SocialAccount
 
 
@@ -125,8 +127,6 @@ CHECK_NOW_WINDOW_S = 30
 
 
 def _check_now_enqueue(account_ids: list[int]) -> None:
-    from parvis.inbox.tasks import poll_account_task
-
     for account_id in account_ids:
         poll_account_task.delay(account_id)
 
@@ -193,7 +193,7 @@ def reply(request: OrgRequest, conversation_id: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _pane(request, conversation, reply_text=text, reply_error=" ".join(exc.messages))
-    sent = services.reply_send(reply_id=created.pk) or created
+    sent = reply_send(reply_id=created.pk) or created
     conversation.refresh_from_db()
     if sent.status in {Reply.Status.SENT, Reply.Status.DEMO}:
         notice = (
@@ -219,7 +219,7 @@ def reply_resend(request: OrgRequest, conversation_id: int, reply_id: int) -> Ht
     conversation = _conversation(request, conversation_id)
     target = get_scoped_or_404(Reply, request.organisation, pk=reply_id, conversation=conversation)
     services.reply_resend(actor=Actor.of(request.membership), reply=target)
-    services.reply_send(reply_id=target.pk)
+    reply_send(reply_id=target.pk)
     conversation.refresh_from_db()
     return _after(request, conversation)
 

@@ -4,7 +4,7 @@ A model file holds a feature vocabulary, one weight matrix whose columns are gro
 *heads* (for example ``intent`` and ``sentiment``) and a bias per column. A message's score for
 a column is the sum of the weights of its known features divided by the square root of their
 count (the L2 normalisation of a binary vector used at training), plus the bias; each head is
-a softmax over its columns. Training lives in ``parvis.insight.training.train``.
+a softmax over its columns. Training lives in ``training.insight.train`` (source checkout only).
 """
 
 from __future__ import annotations

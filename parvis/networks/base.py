@@ -1,10 +1,11 @@
 """The Connector base class: the whole interface the rest of Parvis uses.
 
-Descriptor vs instance: class attributes describe the network (``kind``, ``capabilities``,
-``oauth``, ``api_base_url``, ``env_prefix``); an instance is bound to *one* connected account
-(its tokens) and one HTTP client. Subclasses only map the network's API to our contracts; the
-base does HTTP (:mod:`.transport`), token refresh ahead of expiry, one refresh-and-retry on a
-401, and validation.
+Descriptor vs instance: class attributes describe what the calls need of the network (``kind``,
+``capabilities``, ``oauth``, ``api_base_url``); an instance is bound to *one* connected account
+(its tokens) and one HTTP client. Everything else Parvis knows about the network without an
+account (sign-in, webhooks, metric names...) is its provider's (:mod:`parvis.networks.provider`).
+Subclasses only map the network's API to our contracts; the base does HTTP (:mod:`.transport`),
+token refresh ahead of expiry, one refresh-and-retry on a 401, and validation.
 
 Optional operations raise :class:`NotSupported` unless the subclass implements them; the
 capabilities say in advance which ones exist.
@@ -117,11 +118,6 @@ class Connector(ABC):
         self.close()
 
     # --- class-level description --------------------------------------------------------------
-
-    @classmethod
-    def env_prefix(cls) -> str:
-        """``PARVIS_X_`` for X: ``ENABLED``, ``CLIENT_ID``, ``CLIENT_SECRET`` follow."""
-        return f"PARVIS_{cls.kind.value.upper()}_"
 
     @property
     def network_name(self) -> str:

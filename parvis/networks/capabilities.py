@@ -1,7 +1,7 @@
 """What a network allows, as data: the composer validates a draft against it.
 
-Each connector class points at one :class:`Capabilities`; the values for all seven networks live
-in :mod:`.limits` (with their sources), not in ``if`` chains.
+Each network's provider (and its connector) points at one :class:`Capabilities`; the values live
+in the network's package (``<net>/limits.py``, with their sources), not in ``if`` chains.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from parvis.core.vocabulary import Network
+
+MB = 1024 * 1024
 
 
 class TextCounting(StrEnum):

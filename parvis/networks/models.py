@@ -17,9 +17,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parvis.core.audit import audit_record
 from parvis.core.fields import EncryptedTextField, is_unreadable
 from parvis.core.models import OrganisationOwned
 from parvis.core.vocabulary import NETWORK_LABELS, Network
+from parvis.networks.connect import build_connector
 from parvis.networks.contracts import TokenSet
 from parvis.networks.errors import AuthExpired
 
@@ -120,8 +122,6 @@ class SocialAccount(OrganisationOwned):
         logged and audited once. The stored ciphertext is left as it is (saving the row writes
         it back unchanged), so putting the right key back and reconnecting both recover.
         """
-        from parvis.core.audit import audit_record
-
         message = TokenUnreadable(network=self.kind).user_message
         now = timezone.now()
         changed = SocialAccount.objects.filter(pk=self.pk, status=self.Status.CONNECTED).update(
@@ -184,8 +184,6 @@ class SocialAccount(OrganisationOwned):
 
     def connector(self, **overrides: Any) -> Connector:
         """A connector bound to this account; rotated tokens are saved as soon as they arrive."""
-        from parvis.networks.connect import build_connector
-
         return build_connector(self, **overrides)
 
 

@@ -9,13 +9,9 @@ from django.utils import timezone
 
 from parvis.accounts.models import Organisation
 from parvis.core.vocabulary import NETWORK_LABELS, Network
-from parvis.networks.connect import (
-    REFRESHED_WITHOUT_REFRESH_TOKEN,
-    app_credentials,
-    network_enabled,
-)
 from parvis.networks.models import OAuthState, SocialAccount
-from parvis.networks.registry import ConnectorUnavailable, get_connector_class
+from parvis.networks.provider import ConnectMethod, ConnectorUnavailable, Provider
+from parvis.networks.registry import provider, providers
 from parvis.networks.signin import Candidate, loads
 
 # Below this, "expires in N days" turns into a warning.
@@ -46,12 +42,17 @@ class AccountState:
     # renews the token before then (Instagram Login's 60-day tokens).
     forecast: str = "ends"
     renewable: bool = False
+    # How it is connected again: "oauth" | "instance" | "app_password" (ConnectMethod).
+    method: str = ConnectMethod.OAUTH.value
+    reconnect_kind: str = ""  # whose sign-in connects it again (Facebook, for an Instagram
+    # account reached through its Page)
 
 
 def account_state(account: SocialAccount, now: datetime | None = None) -> AccountState:
     """The most urgent thing to say about ``account``: reconnect > rate limit > error >
     expiring soon > connected."""
     now = now or timezone.now()
+    network = _provider_of(account)
     left = account.expires_in(now)
     days = None if left is None else max(0, left.days)
     limited = account.rate_limited_until if account.is_rate_limited(now) else None
@@ -83,14 +84,20 @@ def account_state(account: SocialAccount, now: datetime | None = None) -> Accoun
         last_error=account.last_error,
         last_error_at=account.last_error_at,
         forecast=forecast,
-        renewable=account.refresh_token == "" and _renewed_without_refresh_token(account),
+        renewable=account.refresh_token == ""
+        and account.token_expires_at is not None
+        and network is not None
+        and network.renews_without_refresh_token,
+        method=network.connect_method.value if network is not None else ConnectMethod.OAUTH.value,
+        reconnect_kind=network.reconnect_kind(account).value if network is not None else "",
     )
 
 
-def _renewed_without_refresh_token(account: SocialAccount) -> bool:
-    return (
-        account.network in REFRESHED_WITHOUT_REFRESH_TOKEN and account.token_expires_at is not None
-    )
+def _provider_of(account: SocialAccount) -> Provider | None:
+    try:
+        return provider(account.kind)
+    except ConnectorUnavailable:
+        return None
 
 
 def account_states(
@@ -107,12 +114,26 @@ def account_states(
 class NetworkOption:
     """One network on the accounts page: can it be connected here, and how."""
 
-    kind: Network
-    label: str
-    method: str  # "oauth" | "bluesky" | "mastodon"
+    provider: Provider
     enabled: bool
-    configured: bool  # app credentials present (always true for Bluesky and Mastodon)
+    configured: bool  # app credentials present (always true without Parvis' own app)
     available: bool  # the connector is written and importable
+
+    @property
+    def kind(self) -> Network:
+        return self.provider.kind
+
+    @property
+    def label(self) -> str:
+        return self.provider.label
+
+    @property
+    def method(self) -> str:
+        return self.provider.connect_method.value
+
+    @property
+    def hint(self) -> str:
+        return str(self.provider.connect_hint)
 
     @property
     def ready(self) -> bool:
@@ -120,39 +141,22 @@ class NetworkOption:
 
     @property
     def env_prefix(self) -> str:
-        return f"PARVIS_{self.kind.value.upper()}_"
-
-
-# Order on the page: the open networks first (nothing to configure), then the others.
-PAGE_ORDER = (
-    Network.BLUESKY,
-    Network.MASTODON,
-    Network.LINKEDIN,
-    Network.FACEBOOK,
-    Network.INSTAGRAM,
-    Network.X,
-    Network.YOUTUBE,
-)
+        return self.provider.env_prefix
 
 
 def network_options() -> list[NetworkOption]:
+    """Every network, in the registry's order (the open networks first)."""
     options = []
-    for kind in PAGE_ORDER:
-        method = kind.value if kind in (Network.BLUESKY, Network.MASTODON) else "oauth"
-        try:
-            get_connector_class(kind)
-            available = True
-        except ConnectorUnavailable:
-            available = False
+    for network in providers():
+        oauth = network.connect_method is ConnectMethod.OAUTH
         options.append(
             NetworkOption(
-                kind=kind,
-                label=NETWORK_LABELS[kind],
-                method=method,
-                enabled=network_enabled(kind.value),
-                configured=method != "oauth" or app_credentials(kind.value) is not None,
-                # Bluesky and Mastodon connect without their connector: only publishing needs it.
-                available=available or method != "oauth",
+                provider=network,
+                enabled=network.enabled(),
+                configured=not oauth or network.app_credentials() is not None,
+                # Networks connected without Parvis' own app connect without their connector:
+                # only publishing needs it.
+                available=not oauth or network.is_available(),
             )
         )
     return options

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from parvis.celery import app
-from parvis.networks.services import account_refresh_due_tokens, oauth_states_purge
+from celery import shared_task
+
+from parvis.networks.token_refresh import account_refresh_due_tokens, oauth_states_purge
 
 
-@app.task(
+@shared_task(
     name="networks.refresh_due_tokens",
     ignore_result=True,
     time_limit=600,

@@ -268,3 +268,25 @@ def _log(method: str, url: str, status: int | None, started: float) -> None:
     path = httpx.URL(url).path  # never the query string: some networks put tokens there
     elapsed_ms = round((time.monotonic() - started) * 1000)
     logger.info("network call %s %s -> %s in %d ms", method, path, status, elapsed_ms)
+
+
+class PlainDialect:
+    """The dialect of calls made before any connector exists (registering Parvis on a server,
+    opening a session): the generic error envelope, ``Retry-After`` or an epoch
+    ``ratelimit-reset`` for 429. A network whose refusals mean more subclasses it."""
+
+    def __init__(self, network_name: str) -> None:
+        self.network_name = network_name
+
+    def rate_limit_reset(self, headers: httpx.Headers, now: datetime) -> datetime | None:
+        return epoch_header(headers, "ratelimit-reset") or (
+            retry_after(headers, now) if "retry-after" in headers else None
+        )
+
+    def error_reason(self, payload: Any) -> str:
+        return generic_error_reason(payload)
+
+    def classify_error(
+        self, status: int, payload: Any, headers: httpx.Headers, now: datetime
+    ) -> ConnectorError | None:
+        return None

@@ -1,18 +1,47 @@
+"""The accounts page, the OAuth callback, and one route per network that asks for more than a
+sign-in (``connect/<kind>/``) or posts webhooks (``webhooks/<slug>/``): both come from the
+registry, so a new network adds no line here."""
+
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from parvis.networks import views, webhook_views
+from parvis.networks.provider import ConnectMethod
+from parvis.networks.registry import providers, webhook_endpoints
 
 app_name = "networks"
+
+
+def _connect_routes() -> list[URLPattern]:
+    return [
+        path(
+            f"o/<slug:org>/accounts/connect/{network.kind.value}/",
+            views.connect_network,
+            {"kind": network.kind.value},
+            name=f"connect_{network.kind.value}",
+        )
+        for network in providers()
+        if network.connect_method is not ConnectMethod.OAUTH
+    ]
+
+
+def _webhook_routes() -> list[URLPattern]:
+    return [
+        path(
+            f"webhooks/{endpoint.slug}/",
+            webhook_views.receive,
+            {"slug": endpoint.slug},
+            name=f"webhook_{endpoint.slug}",
+        )
+        for endpoint in webhook_endpoints()
+    ]
+
 
 urlpatterns = [
     path("o/<slug:org>/accounts/", views.accounts, name="accounts"),
     path("o/<slug:org>/accounts/connect/", views.connect_oauth, name="connect_oauth"),
-    path("o/<slug:org>/accounts/connect/bluesky/", views.connect_bluesky, name="connect_bluesky"),
-    path(
-        "o/<slug:org>/accounts/connect/mastodon/", views.connect_mastodon, name="connect_mastodon"
-    ),
+    *_connect_routes(),
     path("o/<slug:org>/accounts/choose/<int:attempt_id>/", views.choose, name="choose"),
     path(
         "o/<slug:org>/accounts/<int:account_id>/disconnect/",
@@ -21,7 +50,5 @@ urlpatterns = [
     ),
     # Registered with each network as the app's redirect URI: no organisation in it.
     path("networks/oauth/<str:kind>/callback/", views.oauth_callback, name="oauth_callback"),
-    path("webhooks/meta/", webhook_views.meta, name="webhook_meta"),
-    path("webhooks/x/", webhook_views.x, name="webhook_x"),
-    path("webhooks/linkedin/", webhook_views.linkedin, name="webhook_linkedin"),
+    *_webhook_routes(),
 ]

@@ -1,15 +1,18 @@
 """The accounts page ("Comptes"): see each account's state, connect and disconnect.
 
-Views only translate between HTTP and :mod:`parvis.networks.services`. Leaving for a network's
-sign-in page cannot be a redirect answering a form: the Content Security Policy's
-``form-action 'self'`` blocks it. With HTMX the answer is an ``HX-Redirect`` (a plain
-navigation); without JavaScript, a page with a link to follow.
+Views only translate between HTTP and the services (:mod:`parvis.networks.connecting`,
+:mod:`parvis.networks.services`); what differs between networks comes from their providers.
+Leaving for a network's sign-in page cannot be a redirect answering a form: the Content
+Security Policy's ``form-action 'self'`` blocks it. With HTMX the answer is an ``HX-Redirect``
+(a plain navigation); without JavaScript, a page with a link to follow.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,52 +27,75 @@ from parvis.accounts.roles import Role
 from parvis.accounts.selectors import default_organisation
 from parvis.core.scoping import get_scoped_or_404
 from parvis.core.vocabulary import NETWORK_LABELS, Network
-from parvis.networks import selectors, services
-from parvis.networks.forms import (
-    BlueskyConnectForm,
-    ChooseAccountsForm,
-    MastodonConnectForm,
-    OAuthConnectForm,
-)
+from parvis.networks import connecting, selectors, services
+from parvis.networks.connecting import ConnectFailed
+from parvis.networks.forms import ChooseAccountsForm, OAuthConnectForm
 from parvis.networks.models import OAuthState, SocialAccount
-from parvis.networks.services import ConnectFailed
+from parvis.networks.provider import ConnectMethod, ConnectorUnavailable, Provider
+from parvis.networks.registry import provider, providers
+
+
+def connect_url_name(kind: Network) -> str:
+    """The URL name of a network's own connection form (``networks:connect_bluesky``)."""
+    return f"networks:connect_{kind.value}"
 
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+@dataclass(frozen=True)
+class ConnectCard:
+    """One network's card under « Connect an account »; ``form`` when it asks for more than a
+    sign-in (a server, an app password)."""
+
+    option: selectors.NetworkOption
+    form: forms.Form | None
+
+    @property
+    def url_name(self) -> str:
+        return connect_url_name(self.option.kind)
+
+
+def _reconnect_initial(request: OrgRequest, network: Provider) -> dict[str, Any]:
+    """« Reconnect » on an app-password account fills its handle and server in again."""
+    reconnect = request.GET.get("reconnect", "")
+    if network.connect_method is not ConnectMethod.APP_PASSWORD or not reconnect.isdigit():
+        return {}
+    again = (
+        SocialAccount.objects.for_organisation(request.organisation)
+        .filter(pk=int(reconnect), kind=network.kind.value)
+        .first()
+    )
+    return {"handle": again.handle, "server": again.api_base_url} if again is not None else {}
+
+
 def _page(
     request: OrgRequest,
     *,
-    bluesky_form: BlueskyConnectForm | None = None,
-    mastodon_form: MastodonConnectForm | None = None,
+    submitted: forms.Form | None = None,
+    submitted_kind: Network | None = None,
     status: int = 200,
 ) -> HttpResponse:
     organisation = request.organisation
-    states = selectors.account_states(organisation)
-    if bluesky_form is None:
-        initial: dict[str, Any] = {}
-        reconnect = request.GET.get("reconnect", "")
-        if reconnect.isdigit():
-            again = (
-                SocialAccount.objects.for_organisation(organisation)
-                .filter(pk=int(reconnect), kind=Network.BLUESKY.value)
-                .first()
-            )
-            if again is not None:
-                initial = {"handle": again.handle, "server": again.api_base_url}
-        bluesky_form = BlueskyConnectForm(initial=initial or None)
+    cards = []
+    for option in selectors.network_options():
+        form_class = option.provider.connect_form
+        form = None
+        if option.kind is submitted_kind:
+            form = submitted
+        elif form_class is not None:
+            form = form_class(initial=_reconnect_initial(request, option.provider) or None)
+        cards.append(ConnectCard(option, form))
     base_url = _base_url(request)
     context = {
-        "states": states,
-        "options": selectors.network_options(),
+        "states": selectors.account_states(organisation),
+        "cards": cards,
         "can_manage": request.membership.can(Role.MANAGER),
-        "bluesky_form": bluesky_form,
-        "mastodon_form": mastodon_form or MastodonConnectForm(),
         "callback_urls": {
-            kind.value: services.oauth_callback_url(kind, base_url)
-            for kind in (*services.OAUTH_NETWORKS, Network.MASTODON)
+            network.kind.value: connecting.oauth_callback_url(network.kind, base_url)
+            for network in providers()
+            if network.connect_method is not ConnectMethod.APP_PASSWORD
         },
     }
     return render(request, "networks/accounts.html", context, status=status)
@@ -106,7 +132,7 @@ def connect_oauth(request: OrgRequest) -> HttpResponse:
         messages.error(request, _("Choose a network to connect."))
         return _back(request)
     try:
-        url = services.account_connect_oauth_start(
+        url = connecting.account_connect_oauth_start(
             membership=request.membership,
             kind=Network(form.cleaned_data["network"]),
             base_url=_base_url(request),
@@ -119,12 +145,27 @@ def connect_oauth(request: OrgRequest) -> HttpResponse:
 
 @require_POST
 @org_view(Role.MANAGER)
-def connect_mastodon(request: OrgRequest) -> HttpResponse:
-    form = MastodonConnectForm(request.POST)
+def connect_network(request: OrgRequest, kind: str) -> HttpResponse:
+    """The form of a network that asks for more than a sign-in: its server (then its sign-in
+    page), or a handle and an app password."""
+    try:
+        network = provider(kind)
+    except ConnectorUnavailable as exc:
+        raise Http404 from exc
+    if network.connect_form is None:
+        raise Http404
+    form = network.connect_form(request.POST)
+    if network.connect_method is ConnectMethod.INSTANCE:
+        return _connect_instance(request, network, form)
+    return _connect_app_password(request, network, form)
+
+
+def _connect_instance(request: OrgRequest, network: Provider, form: forms.Form) -> HttpResponse:
     if form.is_valid():
         try:
-            url = services.account_connect_mastodon(
+            url = connecting.account_connect_instance(
                 membership=request.membership,
+                kind=network.kind,
                 instance_url=form.cleaned_data["instance_url"],
                 base_url=_base_url(request),
             )
@@ -134,17 +175,15 @@ def connect_mastodon(request: OrgRequest) -> HttpResponse:
             return _to_network(request, url)
     # HTMX swaps only successful answers: it gets the page (its form with errors) with 200.
     status = 200 if getattr(request, "htmx", False) else 400
-    return _page(request, mastodon_form=form, status=status)
+    return _page(request, submitted=form, submitted_kind=network.kind, status=status)
 
 
-@require_POST
-@org_view(Role.MANAGER)
-def connect_bluesky(request: OrgRequest) -> HttpResponse:
-    form = BlueskyConnectForm(request.POST)
+def _connect_app_password(request: OrgRequest, network: Provider, form: forms.Form) -> HttpResponse:
     if form.is_valid():
         try:
-            account = services.account_connect_bluesky(
+            account = connecting.account_connect_app_password(
                 membership=request.membership,
+                kind=network.kind,
                 handle=form.cleaned_data["handle"],
                 app_password=form.cleaned_data["app_password"],
                 server_url=form.cleaned_data["server"],
@@ -154,7 +193,7 @@ def connect_bluesky(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(handle)s is connected.") % {"handle": account.handle})
             return redirect("networks:accounts", org=request.organisation.slug)
-    return _page(request, bluesky_form=form, status=400)
+    return _page(request, submitted=form, submitted_kind=network.kind, status=400)
 
 
 @require_POST
@@ -175,7 +214,7 @@ def oauth_callback(request: HttpRequest, kind: str) -> HttpResponse:
     except ValueError as exc:
         raise Http404 from exc
     try:
-        outcome = services.account_connect_oauth_finish(
+        outcome = connecting.account_connect_oauth_finish(
             user=request.user,  # type: ignore[arg-type]
             kind=network,
             state=request.GET.get("state", ""),
@@ -218,12 +257,12 @@ def choose(request: OrgRequest, attempt_id: int) -> HttpResponse:
     form = ChooseAccountsForm(request.POST if request.method == "POST" else None, keys=keys)
     if request.method == "POST":
         if "abandon" in request.POST:
-            services.account_connect_abandon(membership=request.membership, attempt=attempt)
+            connecting.account_connect_abandon(membership=request.membership, attempt=attempt)
             messages.info(request, _("Nothing was connected."))
             return redirect(back)
         if form.is_valid():
             try:
-                accounts = services.account_connect_choose(
+                accounts = connecting.account_connect_choose(
                     membership=request.membership,
                     attempt=attempt,
                     keys=form.cleaned_data["chosen"],

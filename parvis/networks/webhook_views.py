@@ -1,10 +1,13 @@
-"""Webhook receivers: Meta, X and LinkedIn push events here.
+"""Webhook receivers: one view for every network's endpoint (Meta, X, LinkedIn).
 
-Each receiver answers the network's subscription check (GET), then, for deliveries (POST),
-verifies the signature over the *raw* body with :mod:`parvis.networks.webhooks` before
-anything else. A delivery with no signature or a bad one is refused with 403, logged (network,
-reason, client address; never the body or the headers, which may carry secrets) and never
-stored. A verified delivery is stored as a :class:`WebhookEvent` for the inbox to process.
+Each endpoint (``<net>/webhooks.py``) answers its network's subscription check (GET) and, for
+deliveries (POST), verifies the signature over the *raw* body before anything else. A delivery
+with no signature or a bad one is refused with 403, logged (network, reason, client address;
+never the body or the headers, which may carry secrets) and never stored. A verified delivery
+is stored as a :class:`WebhookEvent` first; then, once stored, the inbox's processing task is
+sent (by name: the networks app imports no domain app) so the delivery is read within seconds,
+not at the next poll. A burst of deliveries sends one task, which processes every pending
+delivery; the periodic poll still processes whatever a lost message left behind.
 
 These URLs are public by nature (the networks call them): CSRF-exempt, no login, no
 organisation; the signature is the only authentication.
@@ -15,12 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
@@ -31,31 +34,35 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from parvis.core.client_ip import client_ip
-from parvis.core.vocabulary import Network
-from parvis.networks import webhooks
+from parvis.core.enqueue import task_send
 from parvis.networks.models import WebhookEvent
+from parvis.networks.provider import WebhookEndpoint
+from parvis.networks.registry import webhook_endpoints
 
 logger = logging.getLogger(__name__)
 
 # Real deliveries are a few kilobytes; refusing big bodies before reading them keeps a flood
 # of junk from filling memory.
 MAX_BODY_BYTES = 512 * 1024
+# The inbox task that reads stored deliveries (parvis/inbox/tasks.py), sent by name.
+PROCESS_TASK = "inbox.webhooks_process"
+# Deliveries arriving within this many seconds share one processing run: the first sends the
+# task with this countdown and a cache key that long, the others see the key and send nothing.
+COALESCE_SECONDS = 2
+COALESCE_KEY = "networks:webhooks-process-sent"
 
-Verifier = Callable[[str, bytes, str | None], bool]
+
+def _endpoint(slug: str) -> WebhookEndpoint:
+    for endpoint in webhook_endpoints():
+        if endpoint.slug == slug:
+            return endpoint
+    raise Http404
 
 
-def _conf(kind: Network, key: str) -> str:
-    return str(settings.NETWORKS[kind.value][key] or "")
-
-
-def _refuse(request: HttpRequest, network: Network, reason: str) -> HttpResponse:
+def _refuse(request: HttpRequest, network: str, reason: str) -> HttpResponse:
     logger.warning(
         "webhook refused",
-        extra={
-            "network": network.value,
-            "reason": reason,
-            "client": client_ip(request) or "-",
-        },
+        extra={"network": network, "reason": reason, "client": client_ip(request) or "-"},
     )
     return HttpResponseForbidden(reason)
 
@@ -67,96 +74,66 @@ def _raw_body(request: HttpRequest) -> bytes | None:
     return request.read(MAX_BODY_BYTES + 1)
 
 
-def _receive(
-    request: HttpRequest, network: Network, secret: str, header: str, verify: Verifier
-) -> HttpResponse:
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest, slug: str) -> HttpResponse:
+    endpoint = _endpoint(slug)
+    network = endpoint.kind.value
+    if request.method == "GET":
+        params = {key: request.GET.get(key, "") for key in request.GET}
+        answer = endpoint.challenge(params)
+        if answer is None:
+            return _refuse(request, network, "bad subscription check")
+        if isinstance(answer, dict):
+            return JsonResponse(answer)
+        return HttpResponse(answer, content_type="text/plain")
+    secret = endpoint.signing_secret()
     if not secret:
         return _refuse(request, network, "webhooks not configured")
     body = _raw_body(request)
     if body is None or len(body) > MAX_BODY_BYTES:
-        logger.warning("webhook refused", extra={"network": network.value, "reason": "too large"})
+        logger.warning("webhook refused", extra={"network": network, "reason": "too large"})
         return HttpResponse("payload too large", status=413)
-    signature = request.headers.get(header)
+    signature = request.headers.get(endpoint.signature_header)
     if not signature:
         return _refuse(request, network, "missing signature")
-    if not verify(secret, body, signature):
+    if not endpoint.signature_valid(secret, body, signature):
         return _refuse(request, network, "bad signature")
     try:
         payload: Any = json.loads(body)
     except ValueError:
         return HttpResponseBadRequest("not JSON")
-    # One Meta app, one endpoint: Instagram deliveries say so in their "object".
-    if (
-        network is Network.FACEBOOK
-        and isinstance(payload, dict)
-        and payload.get("object") == "instagram"
-    ):
-        network = Network.INSTAGRAM
     digest = hashlib.sha256(body).hexdigest()
     try:
         with transaction.atomic():
-            WebhookEvent.objects.create(network=network.value, payload=payload, body_sha256=digest)
+            WebhookEvent.objects.create(
+                network=endpoint.network_of(payload).value, payload=payload, body_sha256=digest
+            )
+            transaction.on_commit(webhook_processing_send, robust=True)
     except IntegrityError:
-        pass  # a redelivery of an event already stored
+        pass  # a redelivery of an event already stored (and already sent for processing)
     return HttpResponse(status=200)
 
 
-# https://developers.facebook.com/docs/graph-api/webhooks/getting-started
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def meta(request: HttpRequest) -> HttpResponse:
-    """Facebook Pages and Instagram (one Meta app): ``hub.challenge`` with the verify token
-    (``PARVIS_FACEBOOK_WEBHOOK_SECRET``), deliveries signed with the app secret."""
-    if request.method == "GET":
-        verify_token = _conf(Network.FACEBOOK, "webhook_secret")
-        params = {key: request.GET.get(key, "") for key in request.GET}
-        challenge = webhooks.meta_challenge(params, verify_token) if verify_token else None
-        if challenge is None:
-            return _refuse(request, Network.FACEBOOK, "bad verify token")
-        return HttpResponse(challenge, content_type="text/plain")
-    return _receive(
-        request,
-        Network.FACEBOOK,
-        _conf(Network.FACEBOOK, "client_secret"),
-        "X-Hub-Signature-256",
-        webhooks.meta_signature_valid,
-    )
+def webhook_processing_send() -> bool:
+    """Send the inbox's processing task, once for a burst of deliveries; True when sent.
 
-
-def _x_secret() -> str:
-    # The Account Activity API signs with the OAuth 1.0a consumer secret, which differs from
-    # the OAuth 2 client secret: PARVIS_X_WEBHOOK_SECRET holds it when set.
-    return _conf(Network.X, "webhook_secret") or _conf(Network.X, "client_secret")
-
-
-# https://docs.x.com/x-api/webhooks/quickstart
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def x(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        secret, crc_token = _x_secret(), request.GET.get("crc_token", "")
-        if not secret or not crc_token:
-            return _refuse(request, Network.X, "bad CRC request")
-        return JsonResponse(webhooks.x_crc_response(secret, crc_token))
-    return _receive(
-        request,
-        Network.X,
-        _x_secret(),
-        "x-twitter-webhooks-signature",
-        webhooks.x_signature_valid,
-    )
-
-
-# https://learn.microsoft.com/en-us/linkedin/shared/api-guide/webhook-validation
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def linkedin(request: HttpRequest) -> HttpResponse:
-    secret = _conf(Network.LINKEDIN, "client_secret")
-    if request.method == "GET":
-        challenge = request.GET.get("challengeCode", "")
-        if not secret or not challenge:
-            return _refuse(request, Network.LINKEDIN, "bad challenge request")
-        return JsonResponse(webhooks.linkedin_challenge_response(secret, challenge))
-    return _receive(
-        request, Network.LINKEDIN, secret, "X-LI-Signature", webhooks.linkedin_signature_valid
-    )
+    Runs after the delivery is committed, so the delivery is never lost; a broker that does
+    not answer costs the network's HTTP answer nothing (no retries here) and leaves the
+    delivery to the periodic poll.
+    """
+    try:
+        if not cache.add(COALESCE_KEY, 1, timeout=COALESCE_SECONDS):
+            return False  # a run is already on its way and will read this delivery too
+    except Exception:  # noqa: BLE001 - no cache: send anyway, the task is safe to run twice
+        logger.warning("webhook processing: cache unavailable", exc_info=True)
+    try:
+        task_send(PROCESS_TASK, countdown=COALESCE_SECONDS, retry=False)
+    except Exception:  # noqa: BLE001 - whatever the broker raises, the poll is the safety net
+        logger.warning("webhook processing not sent; the periodic poll will", exc_info=True)
+        try:
+            cache.delete(COALESCE_KEY)  # let the next delivery try again
+        except Exception:  # noqa: BLE001
+            logger.debug("webhook processing: cache unavailable", exc_info=True)
+        return False
+    return True

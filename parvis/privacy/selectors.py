@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy
 
+from parvis.accounts.gates import OrganisationClosed
 from parvis.accounts.models import Membership, Organisation, User
 from parvis.accounts.roles import Role
 from parvis.privacy.models import OrganisationDeletion
@@ -49,6 +51,20 @@ def organisation_being_deleted(organisation: Organisation) -> bool:
     ).exists()
     cache.add(key, started, BEING_DELETED_TTL_S)
     return started
+
+
+BEING_DELETED = OrganisationClosed(
+    page_template="privacy/being_deleted.html",
+    api_detail=gettext_lazy(
+        "This organisation is being deleted: its data can no longer be read or changed."
+    ),
+)
+
+
+def organisation_deletion_gate(organisation: Organisation) -> OrganisationClosed | None:
+    """The gate this app registers with accounts (``PrivacyConfig.ready``): closed from the
+    moment a worker claims the deletion."""
+    return BEING_DELETED if organisation_being_deleted(organisation) else None
 
 
 def organisation_being_deleted_remember(organisation_id: int) -> None:

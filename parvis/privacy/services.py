@@ -30,6 +30,7 @@ from parvis.accounts.models import Invitation, Membership, Organisation, User
 from parvis.accounts.roles import Role
 from parvis.accounts.services import api_keys_revoke_created_by
 from parvis.core.audit import audit_record
+from parvis.core.enqueue import task_send_on_commit
 from parvis.core.models import AuditEvent
 from parvis.privacy import registry, selectors
 from parvis.privacy.deletion import (
@@ -290,8 +291,6 @@ def user_delete(*, user: User, password: str) -> list[str]:
             )
             % {"names": ", ".join(org.name for org in plan.blocking)}
         )
-    from parvis.privacy.tasks import deletions_due_task
-
     with transaction.atomic():
         now = timezone.now()
         for organisation in plan.deleted_with:
@@ -299,8 +298,9 @@ def user_delete(*, user: User, password: str) -> list[str]:
         if plan.deleted_with:
             # The scheduler's own sweep, run at once: it claims what is due and enqueues one
             # deletion task each. Should the broker refuse, the quarter-hourly sweep does it;
-            # the account is gone either way (robust: no error page after the commit).
-            transaction.on_commit(deletions_due_task.delay, robust=True)
+            # the account is gone either way (robust: no error page after the commit). Sent by
+            # name: tasks.py imports this module.
+            task_send_on_commit("privacy.deletions_due")
         _audit_forget(user)
         Invitation.objects.filter(email=user.email).delete()
         # Keys they created stop working with them, like keys of a member who leaves.
@@ -434,10 +434,7 @@ def person_erase(*, membership: Membership, references: Sequence[str]) -> dict[s
         # Raw webhook payloads may still hold their words: the processed ones go at once, but
         # in the worker. They are not tied to an organisation, so the purge reads every
         # organisation's; the others are processed within minutes and never kept longer
-        # than RETENTION_WEBHOOK_DAYS.
-        from parvis.privacy.tasks import webhook_events_purge_task
-
-        # Robust: a broker that refuses must not turn a done erasure into an error page (the
-        # hourly purge comes anyway).
-        transaction.on_commit(webhook_events_purge_task.delay, robust=True)
+        # than RETENTION_WEBHOOK_DAYS. Robust: a broker that refuses must not turn a done
+        # erasure into an error page (the hourly purge comes anyway).
+        task_send_on_commit("privacy.webhook_events_purge")
     return totals

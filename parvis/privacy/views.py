@@ -3,6 +3,8 @@ and the account deletion page. Views only translate between HTTP and ``privacy.s
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -130,8 +132,6 @@ def _back_to_people(request: OrgRequest) -> HttpResponse:
     response = redirect("privacy:people", org=request.organisation.slug)
     query = request.POST.get("q", "")[:200]
     if query:
-        from urllib.parse import urlencode
-
         response["Location"] += "?" + urlencode({"q": query})
     return response
 

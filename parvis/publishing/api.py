@@ -1,7 +1,7 @@
 """REST endpoints for posts: create a draft, list, read, edit, schedule, approve, cancel.
 
 Thin: each resolves the caller with ``org_access``, loads the post inside that organisation
-and calls the service, which decides who may change what (``services.post_refusal``: a
+and calls the service, which decides who may change what (``services.rules.post_refusal``: a
 contributor key changes only the drafts it created); a refusal is a 403, a
 :class:`PublishingError` a 400 ``ErrorOut`` with its code, its translated message and, for DST
 problems, the valid ``choices``. Bodies are strict (``InputSchema``): an unknown field is a 422.
@@ -31,14 +31,16 @@ from parvis.core.api_schemas import (
     InputSchema,
     OrgSlug,
     QueryText,
-    TimeChoiceOut,
     WebLink,
+    refused,
     responses,
 )
 from parvis.core.scoping import get_scoped_or_404
 from parvis.core.vocabulary import ContentCategory
-from parvis.publishing import selectors, services
+from parvis.publishing import selectors
 from parvis.publishing.models import Post, PostTarget
+from parvis.publishing.services import approvals, editing, scheduling
+from parvis.publishing.services.errors import PublishingError
 
 router = Router(tags=["publishing"])
 
@@ -136,17 +138,6 @@ def _out(post: Post) -> PostOut:
     return PostOut.from_orm(post)
 
 
-def _error(exc: services.PublishingError) -> Status[ErrorOut]:
-    return Status(
-        400,
-        ErrorOut(
-            code=str(exc.code),
-            detail=" ".join(exc.messages),
-            choices=[TimeChoiceOut(utc=c.utc, label=c.label, fold=c.fold) for c in exc.choices],
-        ),
-    )
-
-
 @router.get(
     "/o/{org}/posts/", response=responses({200: list[PostOut]}), summary="Posts, newest first"
 )
@@ -173,7 +164,7 @@ def post_detail(request: HttpRequest, org: OrgSlug, post_id: Id) -> PostOut:
 def post_create(request: HttpRequest, org: OrgSlug, payload: PostIn) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     try:
-        post = services.post_create(
+        post = editing.post_create(
             actor=_actor(access),
             body=payload.body,
             account_ids=payload.account_ids,
@@ -181,8 +172,8 @@ def post_create(request: HttpRequest, org: OrgSlug, payload: PostIn) -> Any:
             first_comment=payload.first_comment,
             category=payload.category,
         )
-    except services.PublishingError as exc:
-        return _error(exc)
+    except PublishingError as exc:
+        return refused(exc)
     return Status(201, _out(post))
 
 
@@ -197,14 +188,14 @@ def post_update(request: HttpRequest, org: OrgSlug, post_id: Id, payload: PostPa
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     version = changes.pop("version", None)
     try:
-        post = services.post_update(
+        post = editing.post_update(
             actor=_actor(access),
             post=post,
             expected_version=version,
             **changes,
         )
-    except services.PublishingError as exc:
-        return _error(exc)
+    except PublishingError as exc:
+        return refused(exc)
     return Status(200, _out(post))
 
 
@@ -217,15 +208,15 @@ def post_schedule(request: HttpRequest, org: OrgSlug, post_id: Id, payload: Sche
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
-        outcome = services.post_schedule(
+        outcome = scheduling.post_schedule(
             actor=_actor(access),
             post=post,
             local_time=payload.local_time.replace(tzinfo=None) if payload.local_time else None,
             fold=payload.fold,
             at=payload.at,
         )
-    except services.PublishingError as exc:
-        return _error(exc)
+    except PublishingError as exc:
+        return refused(exc)
     return Status(200, _out(outcome.post))
 
 
@@ -238,9 +229,9 @@ def post_approve(request: HttpRequest, org: OrgSlug, post_id: Id) -> Any:
     access = org_access(request, org, Role.MANAGER)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
-        post = services.post_approve(actor=_actor(access), post=post)
-    except services.PublishingError as exc:
-        return _error(exc)
+        post = approvals.post_approve(actor=_actor(access), post=post)
+    except PublishingError as exc:
+        return refused(exc)
     return Status(200, _out(post))
 
 
@@ -253,7 +244,7 @@ def post_cancel(request: HttpRequest, org: OrgSlug, post_id: Id) -> Any:
     access = org_access(request, org, Role.CONTRIBUTOR)
     post = get_scoped_or_404(Post, access.organisation, pk=post_id)
     try:
-        post = services.post_cancel(actor=_actor(access), post=post)
-    except services.PublishingError as exc:
-        return _error(exc)
+        post = scheduling.post_cancel(actor=_actor(access), post=post)
+    except PublishingError as exc:
+        return refused(exc)
     return Status(200, _out(post))

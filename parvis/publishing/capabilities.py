@@ -1,23 +1,19 @@
-"""Which limits apply to one connected account: the network's, or a Mastodon account's own
-instance's. Validation (composer, scheduling) and renditions read them from here, so a post is
-checked and adapted against the same numbers."""
+"""Which limits apply to one connected account: its network's, or, where the network says so,
+the account's own (a Mastodon account's server). Validation (composer, scheduling) and renditions
+read them from here, so a post is checked and adapted against the same numbers."""
 
 from __future__ import annotations
 
-from parvis.core.vocabulary import Network
 from parvis.networks.capabilities import Capabilities
-from parvis.networks.limits import CAPABILITIES, mastodon_capabilities
 from parvis.networks.models import SocialAccount
+from parvis.networks.registry import ConnectorUnavailable, provider
 
 
 def capabilities_for(account: SocialAccount) -> Capabilities | None:
-    """The account's limits: a Mastodon account's own instance when its ``GET
-    /api/v2/instance`` document is stored in ``config["instance"]``, else the network's."""
-    if account.kind == Network.MASTODON.value:
-        instance = account.config.get("instance") if isinstance(account.config, dict) else None
-        if isinstance(instance, dict):
-            return mastodon_capabilities(instance)
+    """The account's limits, asked of its network's provider with the account's stored
+    ``config``; None for a network Parvis does not know."""
     try:
-        return CAPABILITIES.get(Network(account.kind))
-    except ValueError:
+        network = provider(account.kind)
+    except ConnectorUnavailable:
         return None
+    return network.capabilities_for(account.config if isinstance(account.config, dict) else {})

@@ -41,7 +41,9 @@ from parvis.core.links import web_link
 from parvis.core.vocabulary import ContentCategory
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import Post
-from parvis.publishing.services import PublishingError, post_create, post_schedule
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.scheduling import post_schedule
 
 COLUMNS = ("date", "time", "accounts", "text", "link", "category", "first_comment")
 ALIASES = {

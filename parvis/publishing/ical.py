@@ -1,74 +1,55 @@
-"""The calendar as an iCalendar feed (RFC 5545), written by hand: a few fields, no library."""
+"""The calendar as an iCalendar feed (RFC 5545), written with the ``icalendar`` library.
+
+The library does what is easy to get subtly wrong by hand: escaping of text values, folding of
+long lines at 75 octets without splitting a UTF-8 character, and the UTC form of date-times.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+from icalendar import Calendar, Event, vText
+
 from parvis.publishing.models import Post
 
 PRODID = "-//Parvis//Publishing calendar//FR"
+EVENT_LENGTH = timedelta(minutes=15)
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    raw = line.encode("utf-8")
-    if len(raw) <= 75:
-        return line
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode("utf-8"))
-            current = b""
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+def _event(post: Post, *, scheduled_at: datetime, host: str, now: datetime) -> Event:
+    targets = list(post.targets.all())
+    description = post.body
+    urls = [target.remote_url for target in targets if target.remote_url]
+    if urls:
+        description += "\n\n" + "\n".join(urls)
+    start = scheduled_at.astimezone(UTC)
+    event = Event()
+    event.add("uid", f"post-{post.pk}@{host}")
+    event.add("dtstamp", now.astimezone(UTC))
+    event.add("dtstart", start)
+    event.add("dtend", start + EVENT_LENGTH)
+    event.add("summary", f"[{post.get_status_display()}] {post}")
+    event.add("description", description)
+    if targets:
+        # One category per account, so that a client can filter the calendar by account.
+        event.add("categories", [str(target.account) for target in targets])
+    return event
 
 
 def calendar(posts: Iterable[Post], *, name: str, host: str, now: datetime) -> str:
     """A VCALENDAR with one 15-minute VEVENT per post (times in UTC, which every client
     shows in its own zone)."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_escape(name)}",
-    ]
+    feed = Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", PRODID)
+    feed.add("calscale", "GREGORIAN")
+    # An X- property is not text to the library: wrap it so that it is escaped like one.
+    feed.add("x-wr-calname", vText(name))
     for post in posts:
-        if post.scheduled_at is None:
-            continue
-        accounts = ", ".join(str(t.account) for t in post.targets.all())
-        description = post.body
-        urls = [t.remote_url for t in post.targets.all() if t.remote_url]
-        if urls:
-            description += "\n\n" + "\n".join(urls)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:post-{post.pk}@{host}",
-            f"DTSTAMP:{_stamp(now)}",
-            f"DTSTART:{_stamp(post.scheduled_at)}",
-            f"DTEND:{_stamp(post.scheduled_at + timedelta(minutes=15))}",
-            f"SUMMARY:{_escape(f'[{post.get_status_display()}] {post}')}",
-            f"DESCRIPTION:{_escape(description)}",
-            f"CATEGORIES:{_escape(accounts)}" if accounts else "",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines if line)
+        if post.scheduled_at is not None:
+            feed.add_component(_event(post, scheduled_at=post.scheduled_at, host=host, now=now))
+    # sorted=False keeps the lines in the order added above; the library would otherwise sort
+    # them (both are valid RFC 5545, this one reads like the feed always did).
+    body: bytes = feed.to_ical(sorted=False)
+    return body.decode("utf-8")

@@ -1,122 +1,30 @@
-"""Lease renewal: a process keeps alive the claims it is still working on.
-
-A claimed target carries a lease (``claimed_until``); a worker killed mid-call loses it and
-another worker takes over. A worker that is alive and busy — a long video upload, a rendition
-being made — must not lose it, so each process runs **one** renewal thread that extends, in a
-single ``UPDATE`` every third of the lease, the lease of every target its publishing threads
-hold. One thread and one query per beat whatever the number of targets in flight: a thread per
-publish would open a database connection each (measured: a 4-process benchmark ran out of
-PostgreSQL's 100 connections).
-
-Only rows that still carry one of this process's claim tokens are touched: renewal never
-revives a lease another worker took over. A target held longer than ``max_hold`` is no longer
-renewed: a call hung that long is handed over, and the new owner looks the post up before
-sending anything. If the process dies, the thread dies with it and the leases run out as before.
-"""
+"""The dispatcher's lease renewal: :mod:`parvis.core.sending.leases` on publishing targets."""
 
 from __future__ import annotations
 
-import logging
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.db import close_old_connections
-from django.utils import timezone
-
+from parvis.core.sending import leases
 from parvis.publishing.models import PostTarget
 
-log = logging.getLogger(__name__)
 
-
-@dataclass
-class _Held:
-    token: str
-    since: float  # time.monotonic() when the publish started
-    warned: bool = False
-
-
-class LeaseRenewer:
-    """Renews the leases of the targets held in this process (see the module's docstring)."""
+class LeaseRenewer(leases.LeaseRenewer):
+    """Renews the leases of the targets this process is publishing."""
 
     def __init__(
         self, *, lease: timedelta, max_hold: timedelta, every: float | None = None
     ) -> None:
-        self.lease = lease
-        self.max_hold = max_hold
-        self.every = every if every is not None else max(0.05, lease.total_seconds() / 3)
-        self._held: dict[int, _Held] = {}
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    @contextmanager
-    def holding(self, target_id: int, token: str) -> Iterator[None]:
-        """Keep ``target_id``'s lease (claimed with ``token``) alive while the block runs."""
-        with self._lock:
-            self._held[target_id] = _Held(token=token, since=time.monotonic())
-            self._start()
-        try:
-            yield
-        finally:
-            with self._lock:
-                held = self._held.get(target_id)
-                if held is not None and held.token == token:
-                    del self._held[target_id]
-
-    def renew(self, now: datetime | None = None) -> int:
-        """Extend now the leases still ours and held for less than ``max_hold``; returns how
-        many rows were extended (a target finished or taken over meanwhile is not)."""
-        cutoff = time.monotonic() - self.max_hold.total_seconds()
-        with self._lock:
-            live: dict[int, str] = {}
-            for target_id, held in self._held.items():
-                if held.since >= cutoff:
-                    live[target_id] = held.token
-                elif not held.warned:
-                    held.warned = True
-                    log.warning("lease no longer renewed", extra={"target": target_id})
-        if not live:
-            return 0
-        # Our tokens are unique per claim: a row in ``live`` whose token is one of ours is a
-        # claim of this process, whichever of our threads holds it.
-        return PostTarget.objects.filter(
-            pk__in=live,
-            claim_token__in=set(live.values()),
-            status=PostTarget.Status.PUBLISHING,
-        ).update(claimed_until=(now or timezone.now()) + self.lease)
-
-    def held(self) -> int:
-        with self._lock:
-            return len(self._held)
-
-    def _start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._run, name="lease-renewer", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(self.every)
-            if not self.held():
-                continue
-            try:
-                close_old_connections()  # honour CONN_MAX_AGE and health checks in this thread
-                self.renew()
-            except Exception:  # noqa: BLE001 - a database hiccup: try again next beat
-                log.warning("lease renewal failed", exc_info=True)
+        super().__init__(
+            model=PostTarget,
+            live_status=PostTarget.Status.PUBLISHING,
+            lease=lease,
+            max_hold=max_hold,
+            every=every,
+        )
 
 
-_renewers: dict[tuple[timedelta, timedelta], LeaseRenewer] = {}
-_renewers_lock = threading.Lock()
-
-
-def renewer_for(*, lease: timedelta, max_hold: timedelta) -> LeaseRenewer:
-    """The process's renewer for this lease length (one per configuration, made on first use)."""
-    with _renewers_lock:
-        renewer = _renewers.get((lease, max_hold))
-        if renewer is None:
-            renewer = _renewers[(lease, max_hold)] = LeaseRenewer(lease=lease, max_hold=max_hold)
-        return renewer
+def renewer_for(*, lease: timedelta, max_hold: timedelta) -> leases.LeaseRenewer:
+    """The process's renewer for publishing targets with this lease (made on first use)."""
+    return leases.renewer_for(
+        model=PostTarget, live_status=PostTarget.Status.PUBLISHING, lease=lease, max_hold=max_hold
+    )

@@ -22,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.models import OrganisationOwned
+from parvis.core.sending.models import AttemptRecord, Leased
 from parvis.core.vocabulary import ContentCategory, category_label
 
 
@@ -196,8 +197,11 @@ class Post(OrganisationOwned):
         }
 
 
-class PostTarget(OrganisationOwned):
-    """One post on one account: the unit the dispatcher claims, publishes and records."""
+class PostTarget(OrganisationOwned, Leased):
+    """One post on one account: the unit the dispatcher claims, publishes and records.
+
+    The lease, attempt counter, ``sent_since``, remote id and last error are the exactly-once
+    sender's columns (:class:`parvis.core.sending.models.Leased`)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")  # not scheduled yet (draft, approval pending)
@@ -217,21 +221,10 @@ class PostTarget(OrganisationOwned):
     text_override = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     due_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    claim_token = models.CharField(max_length=40, blank=True)
-    claimed_by = models.CharField(max_length=200, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    # Set (and committed) just before a publish request leaves: from then on, a retry must look
-    # the post up first, because the network may have it even if we never heard back.
-    sent_since = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, default=new_idempotency_key, unique=True)
-    remote_id = models.CharField(max_length=200, blank=True)
     remote_url = models.URLField(max_length=500, blank=True)
     first_comment_id = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)  # French, shown to the author
-    error_code = models.CharField(max_length=40, blank=True)
     # Engagement counters collected later (likes + comments + shares): feeds the best-time hint.
     engagement = models.PositiveIntegerField(null=True, blank=True)
 
@@ -266,7 +259,7 @@ class PostTarget(OrganisationOwned):
         return self.text_override or self.post.body
 
 
-class PublishAttempt(OrganisationOwned):
+class PublishAttempt(OrganisationOwned, AttemptRecord):
     """One try at publishing one target, whatever happened. Never updated after it finishes."""
 
     class Outcome(models.TextChoices):
@@ -288,8 +281,6 @@ class PublishAttempt(OrganisationOwned):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.STARTED)
     http_status = models.PositiveIntegerField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    remote_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

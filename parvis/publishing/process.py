@@ -29,7 +29,8 @@ def main(argv: list[str]) -> int:
 
     from parvis.core.heartbeat import heartbeat_beat
     from parvis.core.preflight import preflight_or_exit
-    from parvis.publishing.dispatcher import Config, run_worker
+    from parvis.publishing.config import Config
+    from parvis.publishing.dispatcher import run_worker
 
     preflight_or_exit()
     stop = threading.Event()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from parvis.core.audit import audit_record
 from parvis.publishing.models import Post, PostTarget
+from parvis.publishing.services.queue import next_queue_slot
 
 STEP = {
     Post.Recurrence.DAILY: timedelta(days=1),
@@ -82,8 +83,6 @@ def schedule_next_occurrence(post: Post) -> Post | None:
 
 def evergreen_recycle(*, now: datetime | None = None, limit: int = 100) -> int:
     """Put evergreen posts whose cool-down has passed back into their organisation's queue."""
-    from parvis.publishing.services import next_queue_slot
-
     now = now or timezone.now()
     count = 0
     candidates = Post.objects.filter(

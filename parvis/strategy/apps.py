@@ -9,7 +9,8 @@ class StrategyConfig(AppConfig):
     verbose_name = "Strategy"
 
     def ready(self) -> None:
-        # The alignment score follows publications and answers as they happen.
+        # The alignment score follows publications and answers as they happen. Imported here:
+        # the receivers' module imports models, which exist only once every app is loaded.
         from parvis.strategy import signals
 
         signals.connect()

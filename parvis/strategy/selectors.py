@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from parvis.core.vocabulary import ContentCategory, Network
+from parvis.inbox.models import Reply
+from parvis.inbox.selectors import response_report
+from parvis.networks.models import SocialAccount
+from parvis.publishing.models import PostTarget
 from parvis.strategy import engine
 from parvis.strategy.models import AlignmentSnapshot, Diagnostic, Plan, RoutineTask, WeeklyRoutine
 
@@ -101,8 +105,6 @@ class PublishedFacts:
 def published_facts(organisation: Organisation, since: datetime) -> PublishedFacts:
     """Published posts since ``since``, per category (each post once) and per network (each
     network it went to). Reads ``parvis.publishing``; the only place that does."""
-    from parvis.publishing.models import PostTarget
-
     rows = (
         PostTarget.objects.for_organisation(organisation)
         .filter(status=PostTarget.Status.PUBLISHED, published_at__gte=since)
@@ -135,8 +137,6 @@ class DialogueFacts:
 
 def dialogue_facts(organisation: Organisation, days: int, now: datetime) -> DialogueFacts:
     """Response rate and median first-response time, from ``parvis.inbox`` (the only read)."""
-    from parvis.inbox.selectors import response_report
-
     report = response_report(organisation=organisation, days=days, now=now)
     if report.overall.conversations == 0:
         return DialogueFacts(None, None)
@@ -146,11 +146,6 @@ def dialogue_facts(organisation: Organisation, days: int, now: datetime) -> Dial
 def last_activity_at(organisation: Organisation) -> datetime | None:
     """When the organisation last did something the alignment score measures: a post went
     live or a reply was sent."""
-    from django.db.models import Max
-
-    from parvis.inbox.models import Reply
-    from parvis.publishing.models import PostTarget
-
     published = PostTarget.objects.for_organisation(organisation).aggregate(
         last=Max("published_at")
     )["last"]
@@ -160,8 +155,6 @@ def last_activity_at(organisation: Organisation) -> datetime | None:
 
 
 def has_connected_account(organisation: Organisation) -> bool:
-    from parvis.networks.models import SocialAccount
-
     return SocialAccount.objects.for_organisation(organisation).exists()
 
 

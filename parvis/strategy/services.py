@@ -21,6 +21,11 @@ from django.utils.translation import gettext as _
 
 from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
+from parvis.core.enqueue import task_send
+from parvis.networks.models import SocialAccount
+from parvis.publishing.models import Post, QueueSlot
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.queue import queue_slot_add
 from parvis.strategy import engine, selectors
 from parvis.strategy.models import (
     AlignmentSnapshot,
@@ -36,7 +41,6 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from parvis.accounts.models import Organisation
-    from parvis.publishing.models import Post
 
 
 def _own(actor: Actor, row: Diagnostic | Plan | RoutineTask) -> None:
@@ -181,10 +185,6 @@ def plan_accept(*, actor: Actor, plan: Plan, now: datetime | None = None) -> Acc
 
 def _queue_slots_create(*, actor: Actor, slots: tuple[engine.QueueSlot, ...]) -> int:
     """Create the publishing queue's recurring slots through the publishing services."""
-    from parvis.networks.models import SocialAccount
-    from parvis.publishing.models import QueueSlot
-    from parvis.publishing.services import queue_slot_add
-
     publisher = actor
     created = 0
     for slot in slots:
@@ -277,9 +277,6 @@ def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = N
     The idea is written in the language the person reads it in (the active one): the draft is
     theirs to finish, in the words they were shown.
     """
-    from parvis.networks.models import SocialAccount
-    from parvis.publishing.services import post_create
-
     actor.require(Role.CONTRIBUTOR)
     _own(actor, task)
     if task.kind != RoutineTask.Kind.PUBLISH or not task.idea:
@@ -352,11 +349,10 @@ def alignment_request(*, organisation_id: int, grouped: bool = False) -> None:
     Called when a plan is made, and by ``strategy.signals`` when a post goes live or a message
     gets its first answer, so that the score follows at once rather than at the next sweep.
     The request carries the moment it runs: a computation made since then already counts
-    every change committed before it, so ``tasks.recompute_alignment_one`` drops it.
+    every change committed before it, so ``strategy.recompute_alignment_one`` drops it.
     ``grouped`` requests (the signals') run ``ALIGNMENT_GROUP_S`` later and send nothing more
     for that organisation until then: one message per burst instead of one per post.
     """
-    from parvis.strategy.tasks import recompute_alignment_one
 
     def _send() -> None:
         now = time.time()
@@ -369,10 +365,11 @@ def alignment_request(*, organisation_id: int, grouped: bool = False) -> None:
         moment = datetime.fromtimestamp(runs_at, tz=UTC)
         try:
             args = (organisation_id, moment.isoformat())
+            # By name: tasks.py imports this module.
             if grouped:
-                recompute_alignment_one.apply_async(args, eta=moment)
+                task_send("strategy.recompute_alignment_one", args, eta=moment)
             else:
-                recompute_alignment_one.apply_async(args)
+                task_send("strategy.recompute_alignment_one", args)
         except Exception:  # never fail what triggered it: the periodic sweep catches up
             with _grouped_lock:
                 _grouped_until.pop(organisation_id, None)

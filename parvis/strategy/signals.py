@@ -8,9 +8,9 @@ grouped: a burst of changes sends one request, which runs two seconds later and 
 all). The sweep stays as the safety net.
 
 They listen to the rows publishing and the inbox already save when that happens, so neither
-app calls the strategy: a post's status is derived from its targets and saved by the
-dispatcher (``post_refresh_status``) when it goes live; a conversation's first response is
-saved when the first reply is sent.
+app calls the strategy: a post's status is derived from its targets and saved by
+``publishing.settle.post_refresh_status`` when it goes live; a conversation's first response
+is saved when the first reply is sent.
 """
 
 from __future__ import annotations

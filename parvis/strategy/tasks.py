@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from celery import shared_task
 from django.utils import timezone
 
 from parvis.accounts.models import Organisation
-from parvis.celery import app
 from parvis.strategy import selectors, services
 from parvis.strategy.models import Plan
 
 
-@app.task(
+@shared_task(
     name="strategy.recompute_alignment", ignore_result=True, time_limit=600, soft_time_limit=540
 )
 def recompute_alignment() -> None:
@@ -35,7 +35,7 @@ def recompute_alignment() -> None:
             services.alignment_recompute(organisation=organisation)
 
 
-@app.task(
+@shared_task(
     name="strategy.recompute_alignment_one", ignore_result=True, time_limit=120, soft_time_limit=100
 )
 def recompute_alignment_one(organisation_id: int, requested_at: str | None = None) -> None:

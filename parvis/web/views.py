@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import default_organisation, members_of
+from parvis.strategy.selectors import current_plan
+from parvis.strategy.views import render_week
 from parvis.web.demo import demo_create
 
 
@@ -28,9 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
 @org_view()
 def dashboard(request: OrgRequest) -> HttpResponse:
     # An organisation with a plan lands on its week ("Ma semaine"): what to do now.
-    from parvis.strategy.selectors import current_plan
-    from parvis.strategy.views import render_week
-
     plan = current_plan(request.organisation)
     if plan is not None:
         return render_week(request, plan, as_home=True)

@@ -8,20 +8,23 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
 import pytest
 
 from parvis.accounts.actor import Actor
+from parvis.celery import app as celery_app
 from parvis.core.vocabulary import Network
 from parvis.inbox.ingest import inbox_ingest
 from parvis.inbox.models import Conversation, Reply, ReplyAttempt
-from parvis.inbox.services import reply_create, reply_resend, reply_send
-from parvis.networks import limits
+from parvis.inbox.reply_sending import reply_send
+from parvis.inbox.services import reply_create, reply_resend
 from parvis.networks.base import Connector
 from parvis.networks.contracts import AccountInfo, Draft, PublishResult, TokenSet
 from parvis.networks.errors import NotSupported, Transient, Unconfirmed
+from parvis.networks.facebook.limits import CAPABILITIES as FACEBOOK
 from parvis.networks.mastodon.connector import MastodonConnector
 from parvis.networks.models import SocialAccount
 from tests.conftest import Cast
@@ -35,8 +38,12 @@ __all__ = ["mastodon_peer"]  # the session fixture, imported for pytest
 
 def reply_tasks(callbacks: list[Any]) -> int:
     """How many ``inbox.reply_send`` tasks the captured on-commit callbacks would queue (other
-    apps queue their own work on the same commits)."""
-    return sum(1 for callback in callbacks if "enqueue_reply" in callback.__qualname__)
+    apps queue their own work on the same commits; tasks are sent by name)."""
+    return sum(
+        1
+        for callback in callbacks
+        if isinstance(callback, partial) and callback.args[:1] == ("inbox.reply_send",)
+    )
 
 
 class Scripted(Connector):
@@ -44,7 +51,7 @@ class Scripted(Connector):
     scripted errors in turn, then succeeds."""
 
     kind = Network.FACEBOOK
-    capabilities = limits.FACEBOOK
+    capabilities = FACEBOOK
     api_base_url = "https://graph.example.invalid"
 
     def __init__(self, *errors: Exception) -> None:
@@ -232,3 +239,29 @@ def test_mastodon_answer_names_its_author_so_they_are_notified(owner: Owner) -> 
     since = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
     found = connector.reconcile_reply(parent_id=parent, text="Oui, chaque jeudi.", since=since)
     assert found is not None and found.remote_id == posted.remote_id
+
+
+def test_a_queued_reply_is_sent_by_task_name_after_commit(
+    cast: Cast,
+    account: SocialAccount,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The services never import the tasks module: the task goes by its name."""
+    sent: list[tuple[str, tuple[Any, ...]]] = []
+    monkeypatch.setattr(
+        celery_app,
+        "send_task",
+        lambda name, args=(), kwargs=None, **options: sent.append((name, tuple(args))),
+    )
+    inbox_ingest(account, [item("Une question ?")])
+    conversation = Conversation.objects.get(account=account)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_create(
+            actor=Actor.of(cast.alice_membership),
+            conversation=conversation,
+            text="Merci !",
+            enqueue=True,
+        )
+        assert sent == []  # nothing leaves before the commit
+    assert sent == [("inbox.reply_send", (reply.pk,))]

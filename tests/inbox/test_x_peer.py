@@ -18,7 +18,8 @@ from parvis.inbox.polling import (
     backfill_start,
     readable_kinds,
 )
-from parvis.inbox.services import reply_create, reply_resend, reply_send
+from parvis.inbox.reply_sending import replies_unstick, reply_send
+from parvis.inbox.services import reply_create, reply_resend
 from parvis.networks.base import Connector
 from parvis.networks.contracts import AppCredentials, InboundKind
 from parvis.networks.models import SocialAccount
@@ -286,7 +287,6 @@ def test_a_passing_failure_is_retried_later_by_the_task(
 
 
 def test_a_reply_left_sending_by_a_dead_worker_becomes_unconfirmed(cast: Cast, peer: Peer) -> None:
-    from parvis.inbox.services import replies_unstick
 
     peer.fake.add_mention("client_fidele", "@parvis_test bonjour ?")
     account_poll(account=peer.account, connector=peer.connector())
@@ -308,7 +308,6 @@ def test_a_person_resending_a_reply_that_did_arrive_gets_it_marked_sent(
     cast: Cast, peer: Peer
 ) -> None:
     """The worker died after X had the reply: « send again » looks it up and finds it."""
-    from parvis.inbox.services import replies_unstick
 
     mention, conversation = _answerable(peer, "@parvis_test bonjour ?")
     reply = reply_create(

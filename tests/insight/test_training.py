@@ -6,15 +6,19 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from parvis import cli
 from parvis.core.vocabulary import Intent
 from parvis.insight.language import detect_language
 from parvis.insight.model import MESSAGES_MODEL, POSTS_MODEL, LinearModel
-from parvis.insight.training import generate, generate_posts
-from parvis.insight.training.datasets import read_tsv
-from parvis.insight.training.train import MESSAGE_HEADS, MESSAGE_SOURCES, load_examples, train
+from parvis.insight.text import fold
+from training.insight import generate, generate_posts
+from training.insight.datasets import read_tsv
+from training.insight.train import MESSAGE_HEADS, MESSAGE_SOURCES, load_examples, train
+from training.insight.train import main as train_main
 
-DATA = Path(generate.__file__).resolve().parent.parent / "data"
+DATA = generate.DATA_DIR
 
 
 def test_generated_messages_match_the_committed_file(tmp_path: Path) -> None:
@@ -63,8 +67,6 @@ def test_shipped_models_are_small_and_loadable() -> None:
 
 
 def test_held_out_set_is_not_in_the_training_data() -> None:
-    from parvis.insight.text import fold
-
     root = Path(__file__).resolve().parents[2]
     heldout = read_tsv(root / "bench" / "data" / "insight" / "heldout_messages.tsv")
     examples, _ = load_examples(MESSAGE_SOURCES)
@@ -75,8 +77,6 @@ def test_held_out_set_is_not_in_the_training_data() -> None:
 
 def test_shipped_models_are_what_the_script_builds(tmp_path: Path) -> None:
     """The committed model files come from the committed data and script (no hand edits)."""
-    from parvis.insight.training.train import main as train_main
-
     messages, posts = tmp_path / "messages.npz", tmp_path / "posts.npz"
     train_main(["--messages-output", str(messages), "--posts-output", str(posts)])
     for built, shipped in ((messages, MESSAGES_MODEL), (posts, POSTS_MODEL)):
@@ -84,3 +84,15 @@ def test_shipped_models_are_what_the_script_builds(tmp_path: Path) -> None:
         assert fresh.vocabulary == committed.vocabulary
         assert np.allclose(fresh.weights, committed.weights, atol=1e-4)
         assert np.allclose(fresh.bias, committed.bias, atol=1e-4)
+
+
+def test_parvis_insight_train_finds_the_training_folder_of_a_checkout() -> None:
+    assert cli._from_checkout("training.insight.train") is not None
+
+
+def test_parvis_insight_train_says_so_when_parvis_is_installed_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "CHECKOUT", tmp_path)  # an installed package: no training/ beside
+    assert cli.main(["insight", "train"]) == 2
+    assert "training/ is not installed with Parvis" in capsys.readouterr().err

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from parvis.networks import jsonread
 from parvis.networks.bluesky import client as api
 from parvis.networks.bluesky.connector import BlueskyConnector
 from parvis.networks.contracts import Draft, InboundKind, MediaFile, TokenSet
@@ -282,7 +283,7 @@ def test_expired_access_jwt_is_refreshed_once(harness: BlueskyHarness) -> None:
 def test_refresh_ahead_of_expiry(harness: BlueskyHarness) -> None:
     stored: list[TokenSet] = []
     session = harness.session
-    soon = api.parse_time("2000-01-01T00:00:00Z")  # already inside the margin
+    soon = jsonread.parse_time("2000-01-01T00:00:00Z")  # already inside the margin
     tokens = TokenSet(session["accessJwt"], session["refreshJwt"], expires_at=soon)
     harness.connector(tokens=tokens, on_tokens_refreshed=stored.append).account_info()
     assert len(stored) == 1 and stored[0].expires_at is not None and stored[0].expires_at > soon

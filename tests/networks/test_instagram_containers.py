@@ -16,6 +16,7 @@ from parvis.networks.errors import RateLimited, Rejected, Transient, Unconfirmed
 from parvis.networks.facebook.login import pages_after_login
 from parvis.networks.instagram import login
 from parvis.networks.instagram.connector import InstagramConnector
+from parvis.networks.meta import login as meta_login
 from tests.networks.test_instagram_contract import (
     SQUARE,
     InstagramHarness,
@@ -179,7 +180,9 @@ def test_instagram_login_gives_a_refreshable_60_day_token(meta_fake: MetaFake) -
             redirect_uri=redirect,
             token_url=meta_fake.url + "/oauth/access_token",
         )
-        long = login.long_lived_token(http, app, short.access_token, base_url=meta_fake.url)
+        long = meta_login.long_lived_token(
+            http, app, short.access_token, exchange=login.EXCHANGE, base_url=meta_fake.url
+        )
     assert user_id == meta_fake.ig_user_id
     assert short.expires_at and long.expires_at
     assert long.expires_at - short.expires_at > timedelta(days=59)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from parvis.networks import text
-from parvis.networks.limits import LINKEDIN, MASTODON
+from parvis.networks.linkedin.limits import CAPABILITIES as LINKEDIN
+from parvis.networks.mastodon.limits import CAPABILITIES as MASTODON
 from parvis.networks.text import Facet, bluesky_facets
 
 

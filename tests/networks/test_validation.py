@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from parvis.networks.bluesky.limits import CAPABILITIES as BLUESKY
 from parvis.networks.capabilities import TextCounting
 from parvis.networks.contracts import Draft, MediaFile
-from parvis.networks.limits import (
-    BLUESKY,
-    CAPABILITIES,
-    INSTAGRAM,
-    LINKEDIN,
-    YOUTUBE,
-    X,
-    mastodon_capabilities,
-)
+from parvis.networks.instagram.limits import CAPABILITIES as INSTAGRAM
+from parvis.networks.linkedin.limits import CAPABILITIES as LINKEDIN
+from parvis.networks.mastodon.limits import mastodon_capabilities
+from parvis.networks.registry import providers
 from parvis.networks.validation import NNBSP, effective_text, fr_number, validate
+from parvis.networks.x.limits import CAPABILITIES as X
+from parvis.networks.youtube.limits import CAPABILITIES as YOUTUBE
 
 MB = 1024 * 1024
 
@@ -135,7 +133,7 @@ def test_linkedin_counts_escaped_text() -> None:
 
 def test_empty_text_and_every_network_accepts_a_plain_short_post() -> None:
     assert codes(draft("   "), X) == ["text_empty"]
-    for caps in CAPABILITIES.values():
+    for caps in (p.capabilities for p in providers()):
         media = (
             (MediaFile("video/mp4", MB, 1080, 1080, duration=30),) if caps.media_required else ()
         )

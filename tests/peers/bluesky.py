@@ -384,5 +384,12 @@ def main() -> None:
                 pass
 
 
+@pytest.fixture(scope="session")
+def bluesky_pds() -> Iterator[BlueskyPeer]:
+    """A real PDS (PLC + PDS only: connecting needs no AppView, and no database server)."""
+    with start_bluesky_network(mode="pds") as peer:
+        yield peer
+
+
 if __name__ == "__main__":
     main()

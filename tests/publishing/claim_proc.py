@@ -42,7 +42,8 @@ def main(argv: list[str]) -> int:
     from parvis.accounts.models import User
     from parvis.accounts.services import organisation_create
     from parvis.networks.models import SocialAccount
-    from parvis.publishing.dispatcher import Config, claim_due
+    from parvis.publishing.claims import claim_due
+    from parvis.publishing.config import Config
     from parvis.publishing.models import Post, PostTarget
 
     if argv[0] == "seed":
@@ -70,7 +71,8 @@ def main(argv: list[str]) -> int:
     if argv[0] == "seed-x":
         from parvis.accounts.actor import Actor
         from parvis.accounts.models import Membership
-        from parvis.publishing.services import post_create, post_schedule
+        from parvis.publishing.services.editing import post_create
+        from parvis.publishing.services.scheduling import post_schedule
 
         owner = User.objects.create_user("e2e@example.org", "x")
         org = organisation_create(name="E2E", owner=owner)

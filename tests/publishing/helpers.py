@@ -8,9 +8,10 @@ from django.utils import timezone
 
 from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import Config
+from parvis.publishing.config import Config
 from parvis.publishing.models import Post, PostTarget
-from parvis.publishing.services import post_create, post_schedule
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.scheduling import post_schedule
 
 FAST = Config(
     lease=timedelta(seconds=60),

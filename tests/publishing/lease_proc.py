@@ -19,7 +19,7 @@ from pathlib import Path
 
 
 def _config(lease_s: str) -> object:
-    from parvis.publishing.dispatcher import Config
+    from parvis.publishing.config import Config
 
     # A short lease and a generous HTTP timeout: each chunk is slow, none times out.
     return Config(
@@ -59,9 +59,11 @@ def main(argv: list[str]) -> int:
     from parvis.accounts.models import Membership, User
     from parvis.accounts.services import organisation_create
     from parvis.networks.models import SocialAccount
-    from parvis.publishing.dispatcher import claim_due, publish_target
+    from parvis.publishing.claims import claim_due
     from parvis.publishing.models import MediaAsset, PostTarget, PublishAttempt
-    from parvis.publishing.services import post_create, post_schedule
+    from parvis.publishing.publish import publish_target
+    from parvis.publishing.services.editing import post_create
+    from parvis.publishing.services.scheduling import post_schedule
 
     command = argv[0]
     if command == "seed":

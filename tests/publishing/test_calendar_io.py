@@ -13,12 +13,9 @@ from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing import csvio
 from parvis.publishing.models import Post
-from parvis.publishing.services import (
-    calendar_feed_for,
-    calendar_feed_rotate,
-    post_create,
-    post_schedule,
-)
+from parvis.publishing.services.calendar_feed import calendar_feed_for, calendar_feed_rotate
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.scheduling import post_schedule
 from tests.conftest import Cast
 
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import claim_due
+from parvis.publishing.claims import claim_due
 from parvis.publishing.models import Post, PostTarget
 from tests.conftest import Cast
 from tests.processes import ROOT, IsolatedInstance
@@ -60,9 +60,10 @@ def test_concurrent_processes_never_share_a_target(tmp_path: Path) -> None:
     claimed = [i for ids in results for i in ids]
     assert [i for i, n in Counter(claimed).items() if n > 1] == []
     assert len(set(claimed)) == TARGETS
-    # They really competed: every round, each claimer's claim races the others' (lock-step);
-    # which one wins a round varies, so several won some.
-    assert sum(1 for ids in results if ids) >= 2, [len(ids) for ids in results]
+    # Which claimer wins a round is the scheduler's choice (on a loaded machine one process can
+    # win them all), so nothing is asserted about it here: the race itself is forced, the same
+    # way every run, in tests/core/test_sending.py (a claim between another's read and write on
+    # SQLite; a claim while another holds its row locks on PostgreSQL).
 
 
 def test_expired_lease_is_reclaimed_and_live_lease_is_not(cast: Cast) -> None:

@@ -7,8 +7,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from parvis.accounts.services import organisation_create
+from parvis.publishing.claims import claim_due
 from parvis.publishing.demo import fill
-from parvis.publishing.dispatcher import claim_due
 from parvis.publishing.models import Post, PostTarget
 from parvis.publishing.watchdog import watchdog_check
 from tests.conftest import Cast

@@ -15,15 +15,12 @@ from django.utils import timezone
 
 from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import (
-    _until_free,
-    claim_due,
-    dispatch_batch,
-    publish_target,
-    release_held,
-)
+from parvis.publishing.claims import claim_due
+from parvis.publishing.dispatcher import _until_free, dispatch_batch
 from parvis.publishing.models import Notification, Post, PostTarget, PublishAttempt
-from parvis.publishing.services import target_draft
+from parvis.publishing.publish import publish_target
+from parvis.publishing.services.publishable import target_draft
+from parvis.publishing.settle import release_held
 from tests.conftest import Cast
 from tests.peers.faultproxy import Fault
 from tests.publishing.conftest import Peer

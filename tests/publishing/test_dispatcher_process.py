@@ -54,9 +54,7 @@ def test_the_beat_sweep_publishes_only_when_no_dispatcher_is_alive(
     from parvis.publishing import tasks
 
     batches: list[int] = []
-    monkeypatch.setattr(
-        tasks.dispatcher, "dispatch_batch", lambda limit: batches.append(limit) or {}
-    )
+    monkeypatch.setattr(tasks, "dispatch_batch", lambda limit: batches.append(limit) or {})
     Heartbeat.objects.create(name="dispatcher:a", kind="dispatcher", seen_at=timezone.now())
     tasks.dispatch_due_task()
     assert batches == []

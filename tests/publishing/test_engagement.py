@@ -9,10 +9,11 @@ import pytest
 
 from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
-from parvis.publishing import services, tasks
+from parvis.publishing import tasks
 from parvis.publishing.dispatcher import dispatch_batch
 from parvis.publishing.metrics import accounts_with_recent_posts, engagement_collect
 from parvis.publishing.models import PostTarget
+from parvis.publishing.services import queue
 from tests.conftest import Cast
 from tests.peers.faultproxy import Fault
 from tests.publishing.conftest import Peer
@@ -71,7 +72,7 @@ def test_best_time_follows_the_accounts_own_engagement(cast: Cast, peer: Peer) -
                 engagement=engagement,
             )
     thursday = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-    best = services.suggest_best_time(organisation=cast.org, account=peer.account, now=thursday)
+    best = queue.suggest_best_time(organisation=cast.org, account=peer.account, now=thursday)
     assert best is not None
     local = best.astimezone(zone)
     assert (local.weekday(), local.hour, local.date().day) == (4, 8, 27)  # Friday 08:00

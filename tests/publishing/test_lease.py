@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
-from parvis.publishing.dispatcher import Config, claim_due
+from parvis.publishing.claims import claim_due
+from parvis.publishing.config import Config
 from parvis.publishing.leases import LeaseRenewer
 from parvis.publishing.models import PostTarget
 from tests.peers.faultproxy import Fault, FaultProxy

@@ -24,10 +24,10 @@ from django.utils import timezone
 from PIL import Image
 
 from parvis.accounts.models import User
-from parvis.networks.limits import INSTAGRAM
-from parvis.publishing.media_services import media_rendition, original_name
+from parvis.networks.instagram.limits import CAPABILITIES as INSTAGRAM
 from parvis.publishing.media_urls import signed_media_url
 from parvis.publishing.models import MediaAsset, MediaRendition
+from parvis.publishing.services.media import media_rendition, original_name
 from tests.conftest import Cast
 
 DEPLOY = Path(__file__).resolve().parents[2] / "docs" / "deploy.md"

@@ -21,7 +21,8 @@ from parvis.accounts.roles import Role
 from parvis.accounts.services import api_key_create
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import Post
-from parvis.publishing.services import Change, post_create, post_may
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.rules import Change, post_may
 from tests.conftest import Cast
 
 LATER = (timezone.now() + timedelta(days=3)).isoformat()

@@ -7,19 +7,16 @@ from datetime import UTC, datetime, time, timedelta
 from django.core import mail
 from django.utils import timezone
 
+from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing import timing
-from parvis.publishing.dispatcher import dispatch_batch, post_refresh_status
+from parvis.publishing.dispatcher import dispatch_batch
 from parvis.publishing.models import DispatchAlert, Post, PostTarget, PublishAttempt
 from parvis.publishing.recurring import evergreen_recycle
-from parvis.publishing.services import (
-    Actor,
-    post_add_to_queue,
-    post_create,
-    queue_slot_add,
-    suggest_best_time,
-    target_draft,
-)
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.publishable import target_draft
+from parvis.publishing.services.queue import post_add_to_queue, queue_slot_add, suggest_best_time
+from parvis.publishing.settle import post_refresh_status
 from parvis.publishing.utm import tag_link
 from parvis.publishing.watchdog import watchdog_check
 from tests.conftest import Cast

@@ -15,16 +15,23 @@ from django.test import Client
 from PIL import Image
 
 from parvis.accounts.actor import Actor
+from parvis.networks.bluesky.limits import CAPABILITIES as BLUESKY
 from parvis.networks.capabilities import ImageRules
 from parvis.networks.contracts import Draft, MediaFile
-from parvis.networks.limits import BLUESKY, FACEBOOK, INSTAGRAM, LINKEDIN, MASTODON, X
+from parvis.networks.facebook.limits import CAPABILITIES as FACEBOOK
+from parvis.networks.instagram.limits import CAPABILITIES as INSTAGRAM
+from parvis.networks.linkedin.limits import CAPABILITIES as LINKEDIN
+from parvis.networks.mastodon.limits import CAPABILITIES as MASTODON
 from parvis.networks.models import SocialAccount
 from parvis.networks.validation import validate
+from parvis.networks.x.limits import CAPABILITIES as X
 from parvis.publishing import renditions
 from parvis.publishing.dispatcher import dispatch_batch
-from parvis.publishing.media_services import media_delete, media_rendition
 from parvis.publishing.models import MediaAsset, MediaRendition, PostTarget
-from parvis.publishing.services import post_create, post_schedule, target_draft
+from parvis.publishing.services.editing import post_create
+from parvis.publishing.services.media import media_delete, media_rendition
+from parvis.publishing.services.publishable import target_draft
+from parvis.publishing.services.scheduling import post_schedule
 from tests.conftest import Cast
 from tests.publishing.conftest import Peer, make_account
 from tests.publishing.helpers import FAST, due_post

@@ -7,20 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from parvis.accounts.actor import Actor
 from parvis.networks.models import SocialAccount
 from parvis.publishing.models import Notification, Post, PostTarget
-from parvis.publishing.services import (
-    Actor,
-    PublishingError,
-    post_approve,
-    post_cancel,
-    post_comment_add,
-    post_create,
-    post_reject,
-    post_retry,
-    post_schedule,
-    post_update,
-)
+from parvis.publishing.services.approvals import post_approve, post_comment_add, post_reject
+from parvis.publishing.services.editing import post_create, post_update
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.scheduling import post_cancel, post_retry, post_schedule
 from tests.conftest import Cast
 
 NOW = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)

@@ -13,6 +13,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.errors import Rejected, Transient
 
 API_BASE_URL = "https://bsky.social"
@@ -103,13 +104,8 @@ def objects(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def text(item: Any, key: str) -> str:
-    value = item.get(key) if isinstance(item, dict) else None
-    return value if isinstance(value, str) else ""
-
-
 def required(item: dict[str, Any], key: str) -> str:
-    value = text(item, key)
+    value = jsonread.text(item, key)
     if not value:
         raise Transient(f"Bluesky answered without {key!r}", network="bluesky")
     return value
@@ -120,28 +116,9 @@ def strong_ref(item: dict[str, Any]) -> dict[str, str]:
     return {"uri": required(item, "uri"), "cid": required(item, "cid")}
 
 
-def parse_time(value: object) -> datetime:
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return datetime.fromtimestamp(0, UTC)
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return datetime.fromtimestamp(0, UTC)
-
-
 def iso_now(now: datetime) -> str:
     """``createdAt`` as the lexicon wants it: ISO 8601 in UTC with milliseconds and ``Z``."""
     return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
-
-
-def counters(item: dict[str, Any], names: dict[str, str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for field, name in names.items():
-        value = item.get(field)
-        if isinstance(value, int) and not isinstance(value, bool):
-            found[name] = value
-    return found
 
 
 def jwt_expiry(token: str) -> datetime | None:

@@ -19,10 +19,11 @@ from typing import Any, ClassVar
 import httpx
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.bluesky import client as api
 from parvis.networks.bluesky import records
+from parvis.networks.bluesky.limits import CAPABILITIES as LIMITS
 from parvis.networks.bluesky.media import upload_blob
 from parvis.networks.bluesky.reading import inbound_page, thread_comments
 from parvis.networks.bluesky.session import delete_session, refresh_session
@@ -50,7 +51,7 @@ from parvis.networks.validation import effective_text
 
 class BlueskyConnector(Connector):
     kind = Network.BLUESKY
-    capabilities = limits.BLUESKY
+    capabilities = LIMITS
     api_base_url = api.API_BASE_URL
     refresh_margin: ClassVar[timedelta] = timedelta(minutes=10)  # access JWTs live 2 hours
     uris_per_call: ClassVar[int] = 25
@@ -182,7 +183,7 @@ class BlueskyConnector(Connector):
                 raise
             return {**api.strong_ref(existing), "found": True}
         uri = self._created_uri(body)
-        return {"uri": uri, "cid": api.text(body, "cid"), "found": False}
+        return {"uri": uri, "cid": jsonread.text(body, "cid"), "found": False}
 
     def _created_uri(self, body: Any) -> str:
         try:
@@ -205,7 +206,7 @@ class BlueskyConnector(Connector):
             body = self.request("GET", api.RESOLVE_HANDLE, params={"handle": handle}).body
         except Rejected:  # HandleNotFound: the mention stays plain text
             return None
-        return api.text(body, "did") or None
+        return jsonread.text(body, "did") or None
 
     # --- reading (app.bsky.*: the PDS proxies them to the AppView) ------------------------------
 
@@ -236,14 +237,14 @@ class BlueskyConnector(Connector):
             body = api.obj(self.request("GET", api.GET_POSTS, params=params).body)
             for post in api.objects(body.get("posts")):
                 uri = api.required(post, "uri")
-                for name, value in api.counters(post, api.POST_METRICS).items():
+                for name, value in jsonread.counters(post, api.POST_METRICS).items():
                     points.append(MetricPoint(uri, name, value, now))
         return points
 
     def account_metrics(self) -> list[MetricPoint]:
         did, now = self._did(), self.clock()
         profile = api.obj(self.request("GET", api.GET_PROFILE, params={"actor": did}).body)
-        found = api.counters(profile, api.ACCOUNT_METRICS)
+        found = jsonread.counters(profile, api.ACCOUNT_METRICS)
         return [MetricPoint(did, name, value, now) for name, value in found.items()]
 
     # --- dialect ------------------------------------------------------------------------------
@@ -256,8 +257,8 @@ class BlueskyConnector(Connector):
     ) -> ConnectorError | None:
         """XRPC errors are ``{"error": Name, "message": text}``: an expired or unverifiable
         token is a 400 here, and the name is kept as ``remote_code`` for the callers above."""
-        code = api.text(payload, "error")
-        reason = api.text(payload, "message") or code or f"HTTP {status}"
+        code = jsonread.text(payload, "error")
+        reason = jsonread.text(payload, "message") or code or f"HTTP {status}"
         if code in api.TOKEN_ERRORS and status in (400, 401):
             return AuthExpired(reason, network="bluesky", status=status)
         if 400 <= status < 500 and status not in (401, 408, 429):

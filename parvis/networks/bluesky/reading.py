@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.bluesky import client as api
 from parvis.networks.contracts import InboundItem, InboundKind, Page
 
@@ -13,7 +14,7 @@ def inbound_page(body: dict[str, Any], limit: int) -> Page[InboundItem]:
     cursor there)."""
     notes = api.objects(body.get("notifications"))
     items = tuple(_item(note, note.get("reason") == "reply") for note in notes)
-    cursor = api.text(body, "cursor")
+    cursor = jsonread.text(body, "cursor")
     return Page(items=items, next_cursor=cursor if cursor and len(notes) >= limit else None)
 
 
@@ -24,7 +25,7 @@ def thread_comments(thread: dict[str, Any], *, exclude: str) -> list[InboundItem
         post = reply.get("post")
         if not isinstance(post, dict):
             continue  # notFoundPost / blockedPost
-        if api.text(post.get("author"), "did") != exclude:
+        if jsonread.text(post.get("author"), "did") != exclude:
             found.append(_item(post, True))
         found.extend(thread_comments(reply, exclude=exclude))
     return found
@@ -41,12 +42,12 @@ def _item(view: dict[str, Any], is_reply: bool) -> InboundItem:
     return InboundItem(
         kind=InboundKind.COMMENT if is_reply else InboundKind.MENTION,
         remote_id=uri,
-        text=api.text(record, "text"),
-        created_at=api.parse_time(record.get("createdAt") or view.get("indexedAt")),
-        author_id=api.text(author, "did"),
-        author_handle=api.text(author, "handle"),
-        author_name=api.text(author, "displayName"),
-        thread_id=api.text(reply.get("root"), "uri"),
-        parent_id=api.text(reply.get("parent"), "uri"),
+        text=jsonread.text(record, "text"),
+        created_at=jsonread.parse_time(record.get("createdAt") or view.get("indexedAt")),
+        author_id=jsonread.text(author, "did"),
+        author_handle=jsonread.text(author, "handle"),
+        author_name=jsonread.text(author, "displayName"),
+        thread_id=jsonread.text(reply.get("root"), "uri"),
+        parent_id=jsonread.text(reply.get("parent"), "uri"),
         url=api.post_url(uri),
     )

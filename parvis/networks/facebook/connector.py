@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.contracts import (
     AccountInfo,
     Draft,
@@ -24,6 +24,7 @@ from parvis.networks.contracts import (
 from parvis.networks.errors import AuthExpired, Transient, Unconfirmed
 from parvis.networks.facebook import client as api
 from parvis.networks.facebook import inbound
+from parvis.networks.facebook.limits import CAPABILITIES as LIMITS
 from parvis.networks.facebook.media import upload_photo, upload_video
 from parvis.networks.meta import graph
 from parvis.networks.meta.connector import MetaConnector
@@ -33,7 +34,7 @@ from parvis.networks.text import comparable
 
 class FacebookConnector(MetaConnector):
     kind = Network.FACEBOOK
-    capabilities = limits.FACEBOOK
+    capabilities = LIMITS
     api_base_url = api.API_BASE_URL
     oauth = OAuthConfig(
         authorize_url=api.AUTHORIZE_URL,
@@ -67,16 +68,16 @@ class FacebookConnector(MetaConnector):
         page = graph.object_of(
             self.request("GET", f"/{self.page_id}", params=params).body, "facebook"
         )
-        page_id = graph.text(page, "id")
+        page_id = jsonread.text(page, "id")
         if not page_id:
             raise Transient("Graph answered without the Page id", network="facebook")
-        picture = graph.nested(graph.nested(page, "picture"), "data")
+        picture = jsonread.obj(jsonread.obj(page, "picture"), "data")
         return AccountInfo(
             remote_id=page_id,
-            handle=graph.text(page, "username") or page_id,
-            display_name=graph.text(page, "name"),
-            url=graph.text(page, "link") or api.post_url(page_id),
-            avatar_url=graph.text(picture, "url"),
+            handle=jsonread.text(page, "username") or page_id,
+            display_name=jsonread.text(page, "name"),
+            url=jsonread.text(page, "link") or api.post_url(page_id),
+            avatar_url=jsonread.text(picture, "url"),
         )
 
     # --- publishing ---------------------------------------------------------------------------
@@ -157,9 +158,9 @@ class FacebookConnector(MetaConnector):
         params = {"fields": api.POST_FIELDS, "since": str(int(since.timestamp())), "limit": "25"}
         body = self.request("GET", api.POSTS.format(page_id=self.page_id), params=params).body
         for post in graph.data_list(body, "facebook"):
-            if comparable(graph.text(post, "message")) == wanted:
-                post_id = graph.text(post, "id")
-                url = graph.text(post, "permalink_url") or api.post_url(post_id)
+            if comparable(jsonread.text(post, "message")) == wanted:
+                post_id = jsonread.text(post, "id")
+                url = jsonread.text(post, "permalink_url") or api.post_url(post_id)
                 return PublishResult(post_id, url, reconciled=True)
         return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.contracts import InboundItem, InboundKind, Page
 from parvis.networks.facebook import client as api
 from parvis.networks.meta import graph
@@ -37,25 +38,25 @@ def read(
         items = [_item(InboundKind.MENTION, post, "") for post in posts]
     else:
         items = [
-            _item(InboundKind.COMMENT, comment, graph.text(post, "id"))
+            _item(InboundKind.COMMENT, comment, jsonread.text(post, "id"))
             for post in posts
             for comment in graph.data_list(post.get("comments", {"data": []}), "facebook")
-            if graph.text(graph.nested(comment, "from"), "id") != page_id  # our own answers
+            if jsonread.text(jsonread.obj(comment, "from"), "id") != page_id  # our own answers
         ]
     return Page(items=tuple(items), next_cursor=graph.next_cursor(body))
 
 
 def _item(kind: InboundKind, item: dict[str, Any], post_id: str) -> InboundItem:
-    author = graph.nested(item, "from")
-    item_id = graph.text(item, "id")
+    author = jsonread.obj(item, "from")
+    item_id = jsonread.text(item, "id")
     return InboundItem(
         kind=kind,
         remote_id=item_id,
-        text=graph.text(item, "message"),
-        created_at=graph.parse_time(item.get("created_time")),
-        author_id=graph.text(author, "id"),
-        author_name=graph.text(author, "name"),
+        text=jsonread.text(item, "message"),
+        created_at=jsonread.parse_time(item.get("created_time")),
+        author_id=jsonread.text(author, "id"),
+        author_name=jsonread.text(author, "name"),
         thread_id=post_id or item_id,
-        parent_id=graph.text(graph.nested(item, "parent"), "id") or post_id,
-        url=graph.text(item, "permalink_url") or api.post_url(item_id),
+        parent_id=jsonread.text(jsonread.obj(item, "parent"), "id") or post_id,
+        url=jsonread.text(item, "permalink_url") or api.post_url(item_id),
     )

@@ -17,14 +17,24 @@ from typing import Any
 
 import httpx
 
+from parvis.networks import jsonread
 from parvis.networks.contracts import AppCredentials, TokenSet
 from parvis.networks.facebook import client as api
 from parvis.networks.meta import graph
+from parvis.networks.meta import login as meta_login
 from parvis.networks.oauth import tokens_from_payload
 from parvis.networks.transport import DEFAULT_POLICY, Clock, HttpPolicy, send, utc_now
 
 PAGE_FIELDS = "id,name,category,access_token,tasks,instagram_business_account{id,username}"
 MAX_PAGES_PAGES = 20  # 20 x 100 Pages: enough for any PME; stops a cursor loop
+# ``grant_type=fb_exchange_token``: a user token valid about 60 days.
+EXCHANGE = meta_login.Exchange(
+    network="facebook",
+    path=api.TOKEN_PATH,
+    grant_type="fb_exchange_token",
+    token_parameter="fb_exchange_token",  # noqa: S106 - a parameter name
+    sends_client_id=True,
+)
 
 
 @dataclass(frozen=True)
@@ -78,27 +88,6 @@ def exchange_code(
     return tokens_from_payload(body, now=now, previous=None)
 
 
-def long_lived_token(
-    http: httpx.Client,
-    app: AppCredentials,
-    short_token: str,
-    *,
-    base_url: str = api.API_BASE_URL,
-    clock: Clock = utc_now,
-    policy: HttpPolicy = DEFAULT_POLICY,
-) -> TokenSet:
-    """``grant_type=fb_exchange_token``: a user token valid about 60 days."""
-    params = {
-        "grant_type": "fb_exchange_token",
-        "client_id": app.client_id,
-        "client_secret": app.client_secret,
-        "fb_exchange_token": short_token,
-    }
-    now = clock()
-    body = _get(http, base_url.rstrip("/") + api.TOKEN_PATH, params, policy, clock)
-    return tokens_from_payload(body, now=now, previous=None)
-
-
 def list_pages(
     http: httpx.Client,
     user_token: str,
@@ -116,19 +105,19 @@ def list_pages(
     for _ in range(MAX_PAGES_PAGES):
         body = _get(http, base_url.rstrip("/") + api.MY_PAGES, params, policy, clock)
         for item in graph.data_list(body, "facebook"):
-            instagram = graph.nested(item, "instagram_business_account")
+            instagram = jsonread.obj(item, "instagram_business_account")
             tasks = item.get("tasks")
             pages.append(
                 ManagedPage(
-                    page_id=graph.text(item, "id"),
-                    name=graph.text(item, "name"),
-                    access_token=graph.text(item, "access_token"),
-                    category=graph.text(item, "category"),
+                    page_id=jsonread.text(item, "id"),
+                    name=jsonread.text(item, "name"),
+                    access_token=jsonread.text(item, "access_token"),
+                    category=jsonread.text(item, "category"),
                     tasks=tuple(t for t in tasks if isinstance(t, str))
                     if isinstance(tasks, list)
                     else (),
-                    instagram_id=graph.text(instagram, "id"),
-                    instagram_username=graph.text(instagram, "username"),
+                    instagram_id=jsonread.text(instagram, "id"),
+                    instagram_username=jsonread.text(instagram, "username"),
                 )
             )
         after = graph.next_cursor(body)
@@ -159,8 +148,14 @@ def pages_after_login(
         clock=clock,
         policy=policy,
     )
-    long = long_lived_token(
-        http, app, short.access_token, base_url=base_url, clock=clock, policy=policy
+    long = meta_login.long_lived_token(
+        http,
+        app,
+        short.access_token,
+        exchange=EXCHANGE,
+        base_url=base_url,
+        clock=clock,
+        policy=policy,
     )
     pages = list_pages(
         http, long.access_token, app=app, base_url=base_url, clock=clock, policy=policy

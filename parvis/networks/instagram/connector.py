@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import ClassVar
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.contracts import (
     AccountInfo,
     Draft,
@@ -33,6 +33,7 @@ from parvis.networks.errors import (
 from parvis.networks.instagram import client as api
 from parvis.networks.instagram import inbound, login
 from parvis.networks.instagram.containers import create_containers, wait_until_finished
+from parvis.networks.instagram.limits import CAPABILITIES as LIMITS
 from parvis.networks.meta import graph
 from parvis.networks.meta.connector import MetaConnector
 from parvis.networks.oauth import OAuthConfig
@@ -45,7 +46,7 @@ PUBLISHING_WINDOW_WAIT = timedelta(hours=1)  # a rolling 24 h quota: try again i
 
 class InstagramConnector(MetaConnector):
     kind = Network.INSTAGRAM
-    capabilities = limits.INSTAGRAM
+    capabilities = LIMITS
     api_base_url = api.API_BASE_URL
     oauth = OAuthConfig(
         authorize_url=api.AUTHORIZE_URL,
@@ -94,15 +95,15 @@ class InstagramConnector(MetaConnector):
         user = graph.object_of(
             self.request("GET", f"/{self.ig_user_id}", params=params).body, "instagram"
         )
-        username = graph.text(user, "username")
-        if not graph.text(user, "id") or not username:
+        username = jsonread.text(user, "username")
+        if not jsonread.text(user, "id") or not username:
             raise Transient("Graph answered without the account id", network="instagram")
         return AccountInfo(
-            remote_id=graph.text(user, "id"),
+            remote_id=jsonread.text(user, "id"),
             handle=username,
-            display_name=graph.text(user, "name"),
+            display_name=jsonread.text(user, "name"),
             url=api.profile_url(username),
-            avatar_url=graph.text(user, "profile_picture_url"),
+            avatar_url=jsonread.text(user, "profile_picture_url"),
         )
 
     # --- publishing ---------------------------------------------------------------------------
@@ -132,7 +133,7 @@ class InstagramConnector(MetaConnector):
         path = api.PUBLISHING_LIMIT.format(ig_user_id=self.ig_user_id)
         body = self.request("GET", path, params={"fields": "config,quota_usage"}).body
         for entry in graph.data_list(body, "instagram"):
-            total = graph.nested(entry, "config").get("quota_total")
+            total = jsonread.obj(entry, "config").get("quota_total")
             used = entry.get("quota_usage")
             if isinstance(total, int) and isinstance(used, int) and used >= total:
                 retry_at = self.clock() + PUBLISHING_WINDOW_WAIT
@@ -187,10 +188,10 @@ class InstagramConnector(MetaConnector):
         params = {"fields": api.RECENT_MEDIA_FIELDS, "limit": "25"}
         body = self.request("GET", api.MEDIA.format(ig_user_id=self.ig_user_id), params=params).body
         for media in graph.data_list(body, "instagram"):
-            fresh = graph.parse_time(media.get("timestamp")) >= since.replace(microsecond=0)
-            if fresh and comparable(graph.text(media, "caption")) == wanted:
-                url = graph.text(media, "permalink") or HOME_URL
-                return PublishResult(graph.text(media, "id"), url, reconciled=True)
+            fresh = jsonread.parse_time(media.get("timestamp")) >= since.replace(microsecond=0)
+            if fresh and comparable(jsonread.text(media, "caption")) == wanted:
+                url = jsonread.text(media, "permalink") or HOME_URL
+                return PublishResult(jsonread.text(media, "id"), url, reconciled=True)
         return None
 
     # --- reading ------------------------------------------------------------------------------

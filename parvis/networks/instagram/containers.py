@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from parvis.networks import jsonread
 from parvis.networks.contracts import Draft, MediaFile
 from parvis.networks.errors import Rejected, Transient, Unconfirmed
 from parvis.networks.instagram import client as api
@@ -73,11 +74,11 @@ def wait_until_finished(
             connector.sleep(interval)
         path = api.CONTAINER.format(container_id=container_id)
         body = graph.object_of(connector.request("GET", path, params=params).body, "instagram")
-        status = graph.text(body, "status_code")
+        status = jsonread.text(body, "status_code")
         if status == api.FINISHED:
             return
         if status == api.ERROR:
-            reason = graph.text(body, "status") or "le média n’a pas pu être traité"
+            reason = jsonread.text(body, "status") or "le média n’a pas pu être traité"
             raise Rejected(reason, network="instagram", remote_code=api.ERROR)
         if status == api.EXPIRED:
             raise Transient("the container expired before publishing", network="instagram")

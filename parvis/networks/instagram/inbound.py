@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.contracts import InboundItem, InboundKind, Page
 from parvis.networks.instagram import client as api
 from parvis.networks.meta import graph
@@ -35,38 +36,38 @@ def read(
         items = [_mention(media) for media in found]
     else:
         items = [
-            _comment(comment, graph.text(media, "id"))
+            _comment(comment, jsonread.text(media, "id"))
             for media in found
             for comment in graph.data_list(media.get("comments", {"data": []}), "instagram")
-            if graph.text(graph.nested(comment, "from"), "id") != ig_user_id
+            if jsonread.text(jsonread.obj(comment, "from"), "id") != ig_user_id
         ]
     return Page(items=tuple(items), next_cursor=graph.next_cursor(body))
 
 
 def _mention(media: dict[str, Any]) -> InboundItem:
-    username = graph.text(media, "username")
+    username = jsonread.text(media, "username")
     return InboundItem(
         kind=InboundKind.MENTION,
-        remote_id=graph.text(media, "id"),
-        text=graph.text(media, "caption"),
-        created_at=graph.parse_time(media.get("timestamp")),
+        remote_id=jsonread.text(media, "id"),
+        text=jsonread.text(media, "caption"),
+        created_at=jsonread.parse_time(media.get("timestamp")),
         author_id=username,  # others' tagged media only expose the username
         author_handle=username,
-        thread_id=graph.text(media, "id"),
-        url=graph.text(media, "permalink"),
+        thread_id=jsonread.text(media, "id"),
+        url=jsonread.text(media, "permalink"),
     )
 
 
 def _comment(comment: dict[str, Any], media_id: str) -> InboundItem:
-    author = graph.nested(comment, "from")
-    username = graph.text(comment, "username") or graph.text(author, "username")
+    author = jsonread.obj(comment, "from")
+    username = jsonread.text(comment, "username") or jsonread.text(author, "username")
     return InboundItem(
         kind=InboundKind.COMMENT,
-        remote_id=graph.text(comment, "id"),
-        text=graph.text(comment, "text"),
-        created_at=graph.parse_time(comment.get("timestamp")),
-        author_id=graph.text(author, "id") or username,
+        remote_id=jsonread.text(comment, "id"),
+        text=jsonread.text(comment, "text"),
+        created_at=jsonread.parse_time(comment.get("timestamp")),
+        author_id=jsonread.text(author, "id") or username,
         author_handle=username,
         thread_id=media_id,
-        parent_id=graph.text(comment, "parent_id") or media_id,
+        parent_id=jsonread.text(comment, "parent_id") or media_id,
     )

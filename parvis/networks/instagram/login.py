@@ -18,10 +18,19 @@ from parvis.networks.contracts import AppCredentials, TokenSet
 from parvis.networks.errors import Transient
 from parvis.networks.instagram import client as api
 from parvis.networks.meta import graph
+from parvis.networks.meta import login as meta_login
 from parvis.networks.oauth import tokens_from_payload
 from parvis.networks.transport import DEFAULT_POLICY, Clock, HttpPolicy, send, utc_now
 
 SHORT_LIVED = timedelta(hours=1)
+# ``grant_type=ig_exchange_token`` on graph.instagram.com: a 60-day token, refreshable while valid.
+EXCHANGE = meta_login.Exchange(
+    network="instagram",
+    path=api.LONG_LIVED_PATH,
+    grant_type="ig_exchange_token",
+    token_parameter="access_token",  # noqa: S106 - a parameter name
+    sends_client_id=False,
+)
 
 
 def exchange_code(
@@ -58,28 +67,6 @@ def exchange_code(
     if tokens.expires_at is None:  # the answer has no expires_in: short-lived tokens last 1 h
         tokens = replace(tokens, expires_at=now + SHORT_LIVED)
     return str(user_id), tokens
-
-
-def long_lived_token(
-    http: httpx.Client,
-    app: AppCredentials,
-    short_token: str,
-    *,
-    base_url: str = api.INSTAGRAM_HOST,
-    clock: Clock = utc_now,
-    policy: HttpPolicy = DEFAULT_POLICY,
-) -> TokenSet:
-    """``grant_type=ig_exchange_token``: a 60-day token (refreshable while valid)."""
-    params = {
-        "grant_type": "ig_exchange_token",
-        "client_secret": app.client_secret,
-        "access_token": short_token,
-    }
-    now = clock()
-    url = base_url.rstrip("/") + api.LONG_LIVED_PATH
-    dialect = graph.GraphDialect("instagram")
-    body = send(http, dialect, "GET", url, params=params, policy=policy, clock=clock).body
-    return tokens_from_payload(body, now=now, previous=None)
 
 
 def refresh(

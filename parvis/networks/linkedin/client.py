@@ -111,41 +111,6 @@ def next_start(body: Any, start: int, count: int) -> int | None:
     return start + count if returned >= count else None
 
 
-def nested(item: Any, *keys: str) -> Any:
-    """``item[k1][k2]...``, None as soon as a level is missing or not an object."""
-    for key in keys:
-        item = item.get(key) if isinstance(item, dict) else None
-    return item
-
-
-def text(item: dict[str, Any], *keys: str) -> str:
-    """A nested string (``text(item, "message", "text")``), "" when absent or odd."""
-    value = nested(item, *keys)
-    return value if isinstance(value, str) else ""
-
-
-def millis(item: dict[str, Any], *keys: str) -> datetime:
-    """An epoch-milliseconds field as UTC; missing or garbage -> epoch, not a crash."""
-    value = nested(item, *keys)
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value / 1000, UTC)
-        except (OverflowError, OSError, ValueError):
-            pass
-    return datetime.fromtimestamp(0, UTC)
-
-
-def counters(raw: Any) -> dict[str, int]:
-    """Integer counters of a statistics object (floats such as ``engagement`` dropped)."""
-    if not isinstance(raw, dict):
-        return {}
-    return {
-        name: value
-        for name, value in raw.items()
-        if isinstance(value, int) and not isinstance(value, bool)
-    }
-
-
 def next_utc_midnight(now: datetime) -> datetime:
     """LinkedIn's daily quotas reset at midnight UTC (rate-limits page)."""
     today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

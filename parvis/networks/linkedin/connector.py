@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import httpx
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import (
     AccountInfo,
@@ -34,6 +34,7 @@ from parvis.networks.errors import (
 )
 from parvis.networks.linkedin import client as api
 from parvis.networks.linkedin import reading
+from parvis.networks.linkedin.limits import CAPABILITIES as LIMITS
 from parvis.networks.linkedin.media import post_content
 from parvis.networks.oauth import OAuthConfig
 from parvis.networks.text import comparable, linkedin_escape
@@ -43,7 +44,7 @@ from parvis.networks.validation import effective_text
 
 class LinkedInConnector(Connector):
     kind = Network.LINKEDIN
-    capabilities = limits.LINKEDIN
+    capabilities = LIMITS
     api_base_url = api.API_BASE_URL
     oauth = OAuthConfig(
         authorize_url=api.AUTHORIZE_URL,
@@ -87,11 +88,11 @@ class LinkedInConnector(Connector):
         body = self.request("GET", api.ORGANIZATION.format(id=org_id)).object()
         if "id" not in body:
             raise Transient("organization answered without an id", network="linkedin")
-        vanity = api.text(body, "vanityName")
+        vanity = jsonread.text(body, "vanityName")
         return AccountInfo(
             remote_id=str(body["id"]),
             handle=vanity or str(body["id"]),
-            display_name=api.text(body, "localizedName"),
+            display_name=jsonread.text(body, "localizedName"),
             url=f"https://www.linkedin.com/company/{vanity or body['id']}/",
         )
 
@@ -100,7 +101,7 @@ class LinkedInConnector(Connector):
             q="roleAssignee", role="ADMINISTRATOR", state="APPROVED"
         )
         for acl in api.elements(self.request("GET", path).body):
-            organization = api.text(acl, "organization")
+            organization = jsonread.text(acl, "organization")
             if organization.startswith("urn:li:organization:"):
                 return organization.rpartition(":")[2]
         raise Rejected("ce compte n’administre aucune page LinkedIn", network="linkedin")
@@ -146,7 +147,7 @@ class LinkedInConnector(Connector):
             body["parentComment"] = parent_id
         answer = self.request("POST", api.COMMENTS.format(urn=api.encode(target)), json=body)
         created = answer.body if isinstance(answer.body, dict) else {}
-        urn = api.text(created, "$URN") or answer.headers.get("x-restli-id", "")
+        urn = jsonread.text(created, "$URN") or answer.headers.get("x-restli-id", "")
         if not urn.startswith("urn:li:comment:"):
             raise Unconfirmed("LinkedIn confirmed the comment without its URN", network="linkedin")
         return PublishResult(urn, post_url(target))
@@ -168,9 +169,9 @@ class LinkedInConnector(Connector):
     def reconcile(self, draft: Draft, *, since: datetime) -> PublishResult | None:
         wanted = comparable(linkedin_escape(effective_text(draft, self.capabilities)))
         for post in self._recent_posts(self.reconcile_window):
-            created = api.millis(post, "createdAt")
-            if created >= since and comparable(api.text(post, "commentary")) == wanted:
-                urn = api.text(post, "id")
+            created = jsonread.epoch_millis(jsonread.nested(post, "createdAt"))
+            if created >= since and comparable(jsonread.text(post, "commentary")) == wanted:
+                urn = jsonread.text(post, "id")
                 return PublishResult(urn, post_url(urn), reconciled=True)
         return None
 
@@ -189,12 +190,12 @@ class LinkedInConnector(Connector):
             body = self.request("GET", path + api.query(start=start, count=count)).body
             for comment in api.elements(body):
                 if (
-                    api.text(comment, "actor") == self.org
-                    and api.text(comment, "parentComment") == answered
-                    and api.millis(comment, "created", "time") >= since
-                    and comparable(api.text(comment, "message", "text")) == wanted
+                    jsonread.text(comment, "actor") == self.org
+                    and jsonread.text(comment, "parentComment") == answered
+                    and jsonread.epoch_millis(jsonread.nested(comment, "created", "time")) >= since
+                    and comparable(jsonread.text(comment, "message", "text")) == wanted
                 ):
-                    urn = api.text(comment, "commentUrn") or api.text(comment, "$URN")
+                    urn = jsonread.text(comment, "commentUrn") or jsonread.text(comment, "$URN")
                     return PublishResult(urn, url, reconciled=True)
             following = api.next_start(body, start, count)
             if following is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import Draft, MediaFile
 from parvis.networks.errors import Rejected, Transient
@@ -49,7 +50,7 @@ def upload_image(connector: Connector, media: MediaFile, *, owner: str, max_poll
         "POST", api.IMAGES + api.query(action="initializeUpload"), json=init, idempotent=True
     )
     value = api.value_of(answer.body)
-    upload_url, urn = api.text(value, "uploadUrl"), api.text(value, "image")
+    upload_url, urn = jsonread.text(value, "uploadUrl"), jsonread.text(value, "image")
     if not upload_url or not urn:
         raise Transient("initializeUpload answered without uploadUrl/image", network="linkedin")
     connector.request("PUT", upload_url, content=media.read_bytes(), headers=_OCTETS)
@@ -72,7 +73,7 @@ def upload_video(connector: Connector, media: MediaFile, *, owner: str, max_poll
         "POST", api.VIDEOS + api.query(action="initializeUpload"), json=init, idempotent=True
     )
     value = api.value_of(answer.body)
-    urn = api.text(value, "video")
+    urn = jsonread.text(value, "video")
     parts = _instructions(value)
     if not urn or not parts:
         raise Transient("initializeUpload answered without video/parts", network="linkedin")
@@ -87,7 +88,7 @@ def upload_video(connector: Connector, media: MediaFile, *, owner: str, max_poll
     finalize = {
         "finalizeUploadRequest": {
             "video": urn,
-            "uploadToken": api.text(value, "uploadToken"),
+            "uploadToken": jsonread.text(value, "uploadToken"),
             "uploadedPartIds": etags,
         }
     }
@@ -112,7 +113,7 @@ def _instructions(value: dict[str, Any]) -> list[tuple[str, int, int]]:
 
 def _wait_available(connector: Connector, path: str, max_polls: int) -> None:
     for _ in range(max_polls):
-        status = api.text(connector.request("GET", path).object(), "status")
+        status = jsonread.text(connector.request("GET", path).object(), "status")
         if status == "AVAILABLE":
             return
         if status in ("PROCESSING_FAILED", "FAILED"):

@@ -7,21 +7,36 @@ social-action notifications (``SHARE_MENTION``), whose posts are then batch-fetc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any, Protocol
 
+from parvis.networks import jsonread
 from parvis.networks.contracts import InboundItem, InboundKind, MetricPoint, Page
 from parvis.networks.errors import NotSupported, Transient
 from parvis.networks.linkedin import client as api
+from parvis.networks.transport import JsonResponse
 
-if TYPE_CHECKING:
-    from parvis.networks.linkedin.connector import LinkedInConnector
+
+class PageReader(Protocol):
+    """What reading needs of the connector (``PageReader``): its page, its clock, its
+    calls and its recent posts. A protocol, so this module does not import the connector."""
+
+    @property
+    def org(self) -> str: ...
+
+    def clock(self) -> datetime: ...
+
+    def request(self, method: str, path: str, **kwargs: Any) -> JsonResponse: ...
+
+    def _recent_posts(self, count: int) -> list[dict[str, Any]]: ...
+
 
 POSTS_SCANNED = 20  # recent posts whose comments the inbox reads
 STATISTICS_BATCH = 20
 
 
 def read_inbound(
-    connector: LinkedInConnector, kind: InboundKind, *, cursor: str | None, limit: int
+    connector: PageReader, kind: InboundKind, *, cursor: str | None, limit: int
 ) -> Page[InboundItem]:
     if kind is InboundKind.DM:
         raise NotSupported(
@@ -32,8 +47,8 @@ def read_inbound(
     return _comments(connector, cursor=cursor, limit=limit)
 
 
-def _comments(connector: LinkedInConnector, *, cursor: str | None, limit: int) -> Page[InboundItem]:
-    posts = [api.text(post, "id") for post in connector._recent_posts(POSTS_SCANNED)]
+def _comments(connector: PageReader, *, cursor: str | None, limit: int) -> Page[InboundItem]:
+    posts = [jsonread.text(post, "id") for post in connector._recent_posts(POSTS_SCANNED)]
     first_post, _, raw_start = (cursor or "").rpartition("|")
     index = posts.index(first_post) if first_post in posts else 0
     start = int(raw_start) if raw_start.isdigit() and first_post in posts else 0
@@ -43,7 +58,7 @@ def _comments(connector: LinkedInConnector, *, cursor: str | None, limit: int) -
         path = api.COMMENTS.format(urn=api.encode(post)) + api.query(start=start, count=count)
         body = connector.request("GET", path).body
         for comment in api.elements(body):
-            if api.text(comment, "actor") != connector.org:  # our own answers are not inbound
+            if jsonread.text(comment, "actor") != connector.org:  # our own answers are not inbound
                 items.append(_comment_item(comment, post))
         following = api.next_start(body, start, count)
         if following is not None:
@@ -56,20 +71,20 @@ def _comments(connector: LinkedInConnector, *, cursor: str | None, limit: int) -
 
 
 def _comment_item(comment: dict[str, Any], post: str) -> InboundItem:
-    urn = api.text(comment, "$URN") or api.text(comment, "commentUrn")
+    urn = jsonread.text(comment, "$URN") or jsonread.text(comment, "commentUrn")
     return InboundItem(
         kind=InboundKind.COMMENT,
         remote_id=urn,
-        text=api.text(comment, "message", "text"),
-        created_at=api.millis(comment, "created", "time"),
-        author_id=api.text(comment, "actor"),
+        text=jsonread.text(comment, "message", "text"),
+        created_at=jsonread.epoch_millis(jsonread.nested(comment, "created", "time")),
+        author_id=jsonread.text(comment, "actor"),
         thread_id=post,
-        parent_id=api.text(comment, "parentComment") or post,
+        parent_id=jsonread.text(comment, "parentComment") or post,
         url=f"https://www.linkedin.com/feed/update/{post}/",
     )
 
 
-def _mentions(connector: LinkedInConnector, *, cursor: str | None, limit: int) -> Page[InboundItem]:
+def _mentions(connector: PageReader, *, cursor: str | None, limit: int) -> Page[InboundItem]:
     start = int(cursor) if cursor and cursor.isdigit() else 0
     count = min(max(limit, 1), 100)
     path = api.NOTIFICATIONS + api.query(
@@ -80,7 +95,7 @@ def _mentions(connector: LinkedInConnector, *, cursor: str | None, limit: int) -
         count=count,
     )
     body = connector.request("GET", path).body
-    urns = [api.text(n, "sourcePost") for n in api.elements(body)]
+    urns = [jsonread.text(n, "sourcePost") for n in api.elements(body)]
     urns = [urn for urn in urns if urn]
     posts: dict[str, Any] = {}
     if urns:
@@ -97,9 +112,9 @@ def _mentions(connector: LinkedInConnector, *, cursor: str | None, limit: int) -
                 InboundItem(
                     kind=InboundKind.MENTION,
                     remote_id=urn,
-                    text=api.text(post, "commentary"),
-                    created_at=api.millis(post, "createdAt"),
-                    author_id=api.text(post, "author"),
+                    text=jsonread.text(post, "commentary"),
+                    created_at=jsonread.epoch_millis(jsonread.nested(post, "createdAt")),
+                    author_id=jsonread.text(post, "author"),
                     thread_id=urn,
                     url=f"https://www.linkedin.com/feed/update/{urn}/",
                 )
@@ -108,7 +123,7 @@ def _mentions(connector: LinkedInConnector, *, cursor: str | None, limit: int) -
     return Page(tuple(items), str(following) if following is not None else None)
 
 
-def post_metrics(connector: LinkedInConnector, urns: list[str]) -> list[MetricPoint]:
+def post_metrics(connector: PageReader, urns: list[str]) -> list[MetricPoint]:
     now = connector.clock()
     points: list[MetricPoint] = []
     for offset in range(0, len(urns), STATISTICS_BATCH):
@@ -125,13 +140,13 @@ def post_metrics(connector: LinkedInConnector, urns: list[str]) -> list[MetricPo
             params["ugcPosts"] = api.restli_list(ugc)
         body = connector.request("GET", api.SHARE_STATISTICS + api.query(**params)).body
         for element in api.elements(body):
-            subject = api.text(element, "share") or api.text(element, "ugcPost")
-            for name, value in api.counters(element.get("totalShareStatistics")).items():
+            subject = jsonread.text(element, "share") or jsonread.text(element, "ugcPost")
+            for name, value in jsonread.counters(element.get("totalShareStatistics")).items():
                 points.append(MetricPoint(subject, name, value, now))
     return points
 
 
-def account_metrics(connector: LinkedInConnector) -> list[MetricPoint]:
+def account_metrics(connector: PageReader) -> list[MetricPoint]:
     """Followers (``firstDegreeSize``), lifetime page views (``allPageViews``), and organic /
     paid followers from the lifetime follower statistics."""
     org, now = connector.org, connector.clock()
@@ -147,8 +162,8 @@ def account_metrics(connector: LinkedInConnector) -> list[MetricPoint]:
         "GET", api.PAGE_STATISTICS + api.query(q="organization", organization=encoded)
     ).body
     for element in api.elements(pages)[:1]:
-        page_views = api.counters(
-            api.nested(element, "totalPageStatistics", "views", "allPageViews")
+        page_views = jsonread.counters(
+            jsonread.nested(element, "totalPageStatistics", "views", "allPageViews")
         )
         if "pageViews" in page_views:
             points.append(MetricPoint(org, "allPageViews", page_views["pageViews"], now))
@@ -160,7 +175,7 @@ def account_metrics(connector: LinkedInConnector) -> list[MetricPoint]:
     for element in api.elements(followers)[:1]:
         by_seniority = element.get("followerCountsBySeniority")
         for row in by_seniority if isinstance(by_seniority, list) else []:
-            counts = api.counters(row.get("followerCounts") if isinstance(row, dict) else None)
+            counts = jsonread.counters(row.get("followerCounts") if isinstance(row, dict) else None)
             for name in totals:
                 totals[name] += counts.get(name, 0)
         points.extend(MetricPoint(org, name, value, now) for name, value in totals.items())

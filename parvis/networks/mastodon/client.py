@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
+from parvis.networks import jsonread
 from parvis.networks.errors import Transient
 
 # https://docs.joinmastodon.org/methods/accounts/#verify_credentials
@@ -64,28 +64,12 @@ def objects(value: Any) -> list[dict[str, Any]]:
     return [item for item in value if isinstance(item, dict)]
 
 
-def text(item: dict[str, Any], key: str) -> str:
-    value = item.get(key)
-    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
-
-
 def required_id(item: dict[str, Any]) -> str:
     """The ``id`` of an entity; missing means the answer changed shape (Transient)."""
-    value = text(item, "id")
+    value = jsonread.text_or_number(item, "id")
     if not value:
         raise Transient("Mastodon answered without an id", network="mastodon")
     return value
-
-
-def parse_time(value: object) -> datetime:
-    """ISO 8601 timestamps (``2026-11-26T06:00:00.000Z``); garbage -> epoch, not a crash."""
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return datetime.fromtimestamp(0, UTC)
-        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return datetime.fromtimestamp(0, UTC)
 
 
 def plain_text(content: str) -> str:
@@ -109,13 +93,9 @@ def next_max_id(headers: httpx.Headers) -> str | None:
 def counters(item: dict[str, Any], names: tuple[str, ...]) -> dict[str, int]:
     """Integer counters of ``item``. ``quotes_count`` arrived with Mastodon 4.5: a server that
     does not send it has no quote posts, so its count is 0 rather than unknown."""
-    found: dict[str, int] = {}
-    for name in names:
-        value = item.get(name)
-        if isinstance(value, int) and not isinstance(value, bool):
-            found[name] = value
-        elif name == "quotes_count":
-            found[name] = 0
+    found = jsonread.counters(item, {name: name for name in names})
+    if "quotes_count" in names:
+        found.setdefault("quotes_count", 0)
     return found
 
 

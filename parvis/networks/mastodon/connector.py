@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import httpx
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.capabilities import Capabilities
 from parvis.networks.contracts import (
@@ -37,6 +37,8 @@ from parvis.networks.errors import (
     Unconfirmed,
 )
 from parvis.networks.mastodon import client as api
+from parvis.networks.mastodon.limits import CAPABILITIES as LIMITS
+from parvis.networks.mastodon.limits import mastodon_capabilities
 from parvis.networks.mastodon.media import upload_media
 from parvis.networks.transport import epoch_header, iso_header, send
 from parvis.networks.validation import effective_text, validate
@@ -48,7 +50,7 @@ _LEADING_MENTIONS = re.compile(r"^\s*(?:@[\w.-]+(?:@[\w.-]+\w)?\s+)+")
 
 class MastodonConnector(Connector):
     kind = Network.MASTODON
-    capabilities = limits.MASTODON
+    capabilities = LIMITS
     api_base_url = "https://mastodon.social"  # every account brings its own server
     media_max_polls: ClassVar[int] = 60
     media_poll_seconds: ClassVar[float] = 1.0
@@ -66,7 +68,7 @@ class MastodonConnector(Connector):
 
     def use_instance(self, instance: Mapping[str, Any]) -> Capabilities:
         """Validate with the limits of this ``/api/v2/instance`` document from now on."""
-        self.limits = limits.mastodon_capabilities(instance)
+        self.limits = mastodon_capabilities(instance)
         return self.limits
 
     def fetch_instance(self) -> Capabilities:
@@ -102,15 +104,15 @@ class MastodonConnector(Connector):
 
     def account_info(self) -> AccountInfo:
         account = api.obj(self.request("GET", api.VERIFY_CREDENTIALS).body, "account")
-        username = api.text(account, "username")
+        username = jsonread.text_or_number(account, "username")
         if not username:
             raise Transient("Mastodon answered without a username", network="mastodon")
         return AccountInfo(
             remote_id=api.required_id(account),
             handle=f"@{username}@{httpx.URL(self.base_url).host}",
-            display_name=api.text(account, "display_name"),
-            url=api.text(account, "url"),
-            avatar_url=api.text(account, "avatar"),
+            display_name=jsonread.text_or_number(account, "display_name"),
+            url=jsonread.text_or_number(account, "url"),
+            avatar_url=jsonread.text_or_number(account, "avatar"),
         )
 
     # --- publishing ---------------------------------------------------------------------------
@@ -140,10 +142,10 @@ class MastodonConnector(Connector):
         parent's author unless the text already names them."""
         parent = api.obj(self.request("GET", api.STATUS.format(id=parent_id)).body)
         author = api.obj(parent.get("account"), "account")
-        acct = api.text(author, "acct")
+        acct = jsonread.text_or_number(author, "acct")
         if (
             acct
-            and api.text(author, "id") != self.account_id
+            and jsonread.text_or_number(author, "id") != self.account_id
             and f"@{acct}".lower() not in (text.lower())
         ):
             text = f"@{acct} {text}"
@@ -163,11 +165,11 @@ class MastodonConnector(Connector):
         account_id = self.account_id or self.account_info().remote_id
         path = api.ACCOUNT_STATUSES.format(id=account_id)
         for status in api.objects(self.request("GET", path, params=params).body):
-            if api.parse_time(status.get("created_at")) < since:
+            if jsonread.parse_time(status.get("created_at")) < since:
                 continue
-            if _comparable(api.plain_text(api.text(status, "content"))) == wanted:
+            if _comparable(api.plain_text(jsonread.text_or_number(status, "content"))) == wanted:
                 return PublishResult(
-                    api.required_id(status), api.text(status, "url"), reconciled=True
+                    api.required_id(status), jsonread.text_or_number(status, "url"), reconciled=True
                 )
         return None
 
@@ -184,14 +186,16 @@ class MastodonConnector(Connector):
         for _page in range(self.reconcile_reply_pages):
             answer = self.request("GET", path, params=params)
             for status in api.objects(answer.body):
-                if api.parse_time(status.get("created_at")) < since:
+                if jsonread.parse_time(status.get("created_at")) < since:
                     return None  # newest first: everything further is older still
-                content = api.plain_text(api.text(status, "content"))
-                if api.text(status, "in_reply_to_id") == parent_id and (
+                content = api.plain_text(jsonread.text_or_number(status, "content"))
+                if jsonread.text_or_number(status, "in_reply_to_id") == parent_id and (
                     _comparable(_LEADING_MENTIONS.sub("", content)) == wanted
                 ):
                     return PublishResult(
-                        api.required_id(status), api.text(status, "url"), reconciled=True
+                        api.required_id(status),
+                        jsonread.text_or_number(status, "url"),
+                        reconciled=True,
                     )
             next_max_id = api.next_max_id(answer.headers)
             if next_max_id is None:
@@ -206,7 +210,7 @@ class MastodonConnector(Connector):
         body = self.request("POST", api.STATUSES, json=payload, headers=headers).body
         try:
             status = api.obj(body, "status")
-            return PublishResult(api.required_id(status), api.text(status, "url"))
+            return PublishResult(api.required_id(status), jsonread.text_or_number(status, "url"))
         except Transient as exc:  # 2xx without a readable id: the status probably exists
             raise Unconfirmed(str(exc), network="mastodon") from exc
 
@@ -247,27 +251,29 @@ class MastodonConnector(Connector):
 
     def _own(self, status: dict[str, Any]) -> bool:
         account = status.get("account")
-        return isinstance(account, dict) and api.text(account, "id") == self.account_id
+        return (
+            isinstance(account, dict) and jsonread.text_or_number(account, "id") == self.account_id
+        )
 
     def _inbound(self, status: dict[str, Any]) -> InboundItem:
         account = status.get("account")
         author = account if isinstance(account, dict) else {}
-        if api.text(status, "visibility") == "direct":
+        if jsonread.text_or_number(status, "visibility") == "direct":
             kind = InboundKind.DM
-        elif api.text(status, "in_reply_to_account_id") == self.account_id:
+        elif jsonread.text_or_number(status, "in_reply_to_account_id") == self.account_id:
             kind = InboundKind.COMMENT
         else:
             kind = InboundKind.MENTION
         return InboundItem(
             kind=kind,
             remote_id=api.required_id(status),
-            text=api.plain_text(api.text(status, "content")),
-            created_at=api.parse_time(status.get("created_at")),
-            author_id=api.text(author, "id"),
-            author_handle=api.text(author, "acct"),
-            author_name=api.text(author, "display_name"),
-            parent_id=api.text(status, "in_reply_to_id"),
-            url=api.text(status, "url"),
+            text=api.plain_text(jsonread.text_or_number(status, "content")),
+            created_at=jsonread.parse_time(status.get("created_at")),
+            author_id=jsonread.text_or_number(author, "id"),
+            author_handle=jsonread.text_or_number(author, "acct"),
+            author_name=jsonread.text_or_number(author, "display_name"),
+            parent_id=jsonread.text_or_number(status, "in_reply_to_id"),
+            url=jsonread.text_or_number(status, "url"),
         )
 
     def post_metrics(self, remote_ids: Sequence[str]) -> list[MetricPoint]:

@@ -8,6 +8,7 @@ status cannot attach media still in processing, hence the wait.
 
 from __future__ import annotations
 
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import MediaFile
 from parvis.networks.errors import Transient
@@ -33,7 +34,7 @@ def upload_media(connector: Connector, media: MediaFile, *, max_polls: int, wait
     media_id = api.required_id(attachment)
     status = answer.status
     for _ in range(max_polls):
-        if status == 200 and api.text(attachment, "url"):
+        if status == 200 and jsonread.text_or_number(attachment, "url"):
             return media_id
         connector.sleep(wait)
         answer = connector.request("GET", api.MEDIA.format(id=media_id))

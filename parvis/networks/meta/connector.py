@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import (
     InboundItem,
@@ -116,14 +117,14 @@ class MetaConnector(Connector):
         for _page in range(self.reconcile_reply_pages):
             body = self.request("GET", path, params=params).body
             for item in graph.data_list(body, self.network_name):
-                written = graph.parse_time(item.get("created_time") or item.get("timestamp"))
-                words = graph.text(item, "message") or graph.text(item, "text")
+                written = jsonread.parse_time(item.get("created_time") or item.get("timestamp"))
+                words = jsonread.text(item, "message") or jsonread.text(item, "text")
                 if (
-                    graph.text(graph.nested(item, "from"), "id") == author_id
+                    jsonread.text(jsonread.obj(item, "from"), "id") == author_id
                     and written >= oldest
                     and comparable(words) == wanted
                 ):
-                    return graph.text(item, "id")
+                    return jsonread.text(item, "id")
             cursor = graph.next_cursor(body)
             if cursor is None:
                 return None
@@ -142,10 +143,10 @@ class MetaConnector(Connector):
         points = []
         for metric in graph.data_list(body, self.network_name):
             value = graph.last_value(metric)
-            name = graph.text(metric, "name")
+            name = jsonread.text(metric, "name")
             if value is not None and name:
                 span = {"day": timedelta(days=1), "week": timedelta(days=7)}.get(
-                    graph.text(metric, "period")
+                    jsonread.text(metric, "period")
                 )
                 points.append(MetricPoint(subject, name, value, now, span))
         return points
@@ -165,19 +166,19 @@ class MetaConnector(Connector):
         items = []
         for conversation in graph.data_list(body, self.network_name):
             for message in graph.data_list(conversation.get("messages"), self.network_name):
-                author = graph.nested(message, "from")
-                if graph.text(author, "id") == owner:
+                author = jsonread.obj(message, "from")
+                if jsonread.text(author, "id") == owner:
                     continue  # our own answers
                 items.append(
                     InboundItem(
                         kind=InboundKind.DM,
-                        remote_id=graph.text(message, "id"),
-                        text=graph.text(message, "message"),
-                        created_at=graph.parse_time(message.get("created_time")),
-                        author_id=graph.text(author, "id"),
-                        author_handle=graph.text(author, "username"),
-                        author_name=graph.text(author, "name"),
-                        thread_id=graph.text(conversation, "id"),
+                        remote_id=jsonread.text(message, "id"),
+                        text=jsonread.text(message, "message"),
+                        created_at=jsonread.parse_time(message.get("created_time")),
+                        author_id=jsonread.text(author, "id"),
+                        author_handle=jsonread.text(author, "username"),
+                        author_name=jsonread.text(author, "name"),
+                        thread_id=jsonread.text(conversation, "id"),
                     )
                 )
         return Page(items=tuple(items), next_cursor=graph.next_cursor(body))

@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
 
+from parvis.networks import jsonread
 from parvis.networks.errors import AuthExpired, ConnectorError, RateLimited, Rejected, Transient
 from parvis.networks.transport import generic_error_reason, retry_after
 
@@ -174,30 +175,10 @@ def next_cursor(body: Any) -> str | None:
     return after if isinstance(after, str) and after else None
 
 
-def text(item: dict[str, Any], key: str) -> str:
-    value = item.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def nested(item: dict[str, Any], key: str) -> dict[str, Any]:
-    value = item.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def id_of(body: Any, key: str = "id") -> str:
     """A created object's id ("" when absent: the caller decides what that means)."""
     value = body.get(key) if isinstance(body, dict) else None
     return value if isinstance(value, str) else ""
-
-
-def parse_time(value: object) -> datetime:
-    """Graph timestamps (``2026-11-01T08:00:00+0000``); garbage -> epoch, not a crash."""
-    if isinstance(value, str):
-        try:
-            return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(UTC)
-        except ValueError:
-            pass
-    return datetime.fromtimestamp(0, UTC)
 
 
 def last_value(metric: dict[str, Any]) -> int | None:
@@ -208,4 +189,6 @@ def last_value(metric: dict[str, Any]) -> int | None:
             value = _int(point.get("value")) if isinstance(point, dict) else None
             if value is not None:
                 return value
-    return _int(nested(metric, "total_value").get("value"))  # Instagram metric_type=total_value
+    return _int(
+        jsonread.obj(metric, "total_value").get("value")
+    )  # Instagram metric_type=total_value

@@ -7,9 +7,9 @@ read both spellings, reporting metrics under the docs' names (see :data:`METRIC_
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.errors import Transient
 
 API_BASE_URL = "https://api.x.com"
@@ -69,31 +69,10 @@ def data_list(body: Any) -> list[dict[str, Any]]:
     return [item for item in data if isinstance(item, dict)]
 
 
-def text_field(item: dict[str, Any], key: str) -> str:
-    value = item.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def parse_time(value: object) -> datetime:
-    """X timestamps (``2026-11-26T06:00:00.000Z``); unknown or garbage -> epoch, not a crash."""
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            pass
-    return datetime.fromtimestamp(0, UTC)
-
-
 def metrics_of(item: dict[str, Any], key: str = "public_metrics") -> dict[str, int]:
     """Integer counters of ``item[key]`` under the docs' names."""
-    raw = item.get(key)
-    if not isinstance(raw, dict):
-        return {}
-    counters: dict[str, int] = {}
-    for name, value in raw.items():
-        if isinstance(name, str) and isinstance(value, int) and not isinstance(value, bool):
-            counters[METRIC_ALIASES.get(name, name)] = value
-    return counters
+    counters = jsonread.counters(item.get(key))
+    return {METRIC_ALIASES.get(name, name): value for name, value in counters.items()}
 
 
 def users_by_id(body: Any) -> dict[str, dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 import httpx
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import (
     AccountInfo,
@@ -29,6 +29,7 @@ from parvis.networks.oauth import OAuthConfig
 from parvis.networks.transport import epoch_header, send
 from parvis.networks.validation import effective_text
 from parvis.networks.x import client as api
+from parvis.networks.x.limits import CAPABILITIES as LIMITS
 from parvis.networks.x.media import upload_media
 
 _URL = re.compile(r"https?://\S+")
@@ -37,7 +38,7 @@ _LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
 
 class XConnector(Connector):
     kind = Network.X
-    capabilities = limits.X
+    capabilities = LIMITS
     api_base_url = api.API_BASE_URL
     oauth = OAuthConfig(
         authorize_url=api.AUTHORIZE_URL,
@@ -90,13 +91,13 @@ class XConnector(Connector):
     def account_info(self) -> AccountInfo:
         params = {"user.fields": "name,username,profile_image_url"}
         user = api.data_of(self.request("GET", api.USERS_ME, params=params).body)
-        handle = api.text_field(user, "username")
+        handle = jsonread.text(user, "username")
         return AccountInfo(
-            remote_id=api.text_field(user, "id"),
+            remote_id=jsonread.text(user, "id"),
             handle=handle,
-            display_name=api.text_field(user, "name"),
+            display_name=jsonread.text(user, "name"),
             url=f"https://x.com/{handle}",
-            avatar_url=api.text_field(user, "profile_image_url"),
+            avatar_url=jsonread.text(user, "profile_image_url"),
         )
 
     # --- publishing ---------------------------------------------------------------------------
@@ -134,8 +135,8 @@ class XConnector(Connector):
         }
         body = self.request("GET", api.USER_POSTS.format(id=self.account_id), params=params).body
         for post in api.data_list(body):
-            if _comparable(api.text_field(post, "text")) == wanted:
-                post_id = api.text_field(post, "id")
+            if _comparable(jsonread.text(post, "text")) == wanted:
+                post_id = jsonread.text(post, "id")
                 return PublishResult(post_id, self._post_url(post_id), reconciled=True)
         return None
 
@@ -160,9 +161,9 @@ class XConnector(Connector):
             body = self.request("GET", path, params=params).body
             for post in api.data_list(body):
                 if _replied_to(post) == parent_id and (
-                    _comparable_reply(api.text_field(post, "text")) == wanted
+                    _comparable_reply(jsonread.text(post, "text")) == wanted
                 ):
-                    post_id = api.text_field(post, "id")
+                    post_id = jsonread.text(post, "id")
                     return PublishResult(post_id, self._post_url(post_id), reconciled=True)
             token = api.next_token(body)
             if token is None:
@@ -173,7 +174,7 @@ class XConnector(Connector):
     def _create(self, payload: dict[str, Any]) -> PublishResult:
         body = self.request("POST", api.POSTS, json=payload).body
         try:
-            post_id = api.text_field(api.data_of(body), "id")
+            post_id = jsonread.text(api.data_of(body), "id")
         except Transient as exc:  # 2xx without a readable id: the post probably exists
             raise Unconfirmed(str(exc), network="x") from exc
         if not post_id:
@@ -211,20 +212,20 @@ class XConnector(Connector):
         return Page(items=items, next_cursor=api.next_token(body))
 
     def _inbound(self, post: dict[str, Any], users: dict[str, dict[str, Any]]) -> InboundItem:
-        author_id = api.text_field(post, "author_id")
+        author_id = jsonread.text(post, "author_id")
         author = users.get(author_id, {})
         parent = _replied_to(post)
-        is_reply_to_us = api.text_field(post, "in_reply_to_user_id") == self.account_id
-        post_id = api.text_field(post, "id")
+        is_reply_to_us = jsonread.text(post, "in_reply_to_user_id") == self.account_id
+        post_id = jsonread.text(post, "id")
         return InboundItem(
             kind=InboundKind.COMMENT if is_reply_to_us else InboundKind.MENTION,
             remote_id=post_id,
-            text=api.text_field(post, "text"),
-            created_at=api.parse_time(post.get("created_at")),
+            text=jsonread.text(post, "text"),
+            created_at=jsonread.parse_time(post.get("created_at")),
             author_id=author_id,
-            author_handle=api.text_field(author, "username"),
-            author_name=api.text_field(author, "name"),
-            thread_id=api.text_field(post, "conversation_id"),
+            author_handle=jsonread.text(author, "username"),
+            author_name=jsonread.text(author, "name"),
+            thread_id=jsonread.text(post, "conversation_id"),
             parent_id=parent,
             url=self._post_url(post_id),
         )
@@ -238,7 +239,7 @@ class XConnector(Connector):
                 "post.fields": "public_metrics",
             }
             for post in api.data_list(self.request("GET", api.POSTS, params=params).body):
-                post_id = api.text_field(post, "id")
+                post_id = jsonread.text(post, "id")
                 for name, value in api.metrics_of(post).items():
                     points.append(MetricPoint(post_id, name, value, now))
         return points
@@ -247,7 +248,7 @@ class XConnector(Connector):
         params = {"user.fields": "public_metrics"}
         user = api.data_of(self.request("GET", api.USERS_ME, params=params).body)
         now = self.clock()
-        user_id = api.text_field(user, "id")
+        user_id = jsonread.text(user, "id")
         return [MetricPoint(user_id, n, v, now) for n, v in api.metrics_of(user).items()]
 
     # --- dialect ------------------------------------------------------------------------------
@@ -273,5 +274,5 @@ def _replied_to(post: dict[str, Any]) -> str:
     refs = post.get("referenced_tweets", post.get("referenced_posts"))
     for ref in refs if isinstance(refs, list) else []:
         if isinstance(ref, dict) and ref.get("type") == "replied_to":
-            return api.text_field(ref, "id")
+            return jsonread.text(ref, "id")
     return ""

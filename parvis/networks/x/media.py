@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import MediaFile
 from parvis.networks.errors import Rejected, Transient
@@ -25,7 +26,7 @@ def upload_media(
     }
     # Retrying initialize at worst leaves an unused media id, which X expires by itself.
     answer = connector.request("POST", api.MEDIA_INITIALIZE, json=init, idempotent=True)
-    media_id = api.text_field(api.data_of(answer.body), "id")
+    media_id = jsonread.text(api.data_of(answer.body), "id")
     for index, start in enumerate(range(0, len(content), chunk_bytes)):
         connector.request(
             "POST",

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from parvis.networks import jsonread
 from parvis.networks.errors import Transient
 
 API_BASE_URL = "https://www.googleapis.com"
@@ -60,46 +61,9 @@ def items(body: Any) -> list[dict[str, Any]]:
     return [item for item in found if isinstance(item, dict)]
 
 
-def nested(item: Any, *keys: str) -> Any:
-    for key in keys:
-        item = item.get(key) if isinstance(item, dict) else None
-    return item
-
-
-def text(item: Any, *keys: str) -> str:
-    value = nested(item, *keys)
-    return value if isinstance(value, str) else ""
-
-
-def count(value: Any) -> int | None:
-    """YouTube sends counters as decimal strings (``"viewCount": "1234"``)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
-
-
-def counters(statistics: Any) -> dict[str, int]:
-    if not isinstance(statistics, dict):
-        return {}
-    found = {name: count(value) for name, value in statistics.items()}
-    return {name: value for name, value in found.items() if value is not None}
-
-
-def parse_time(value: object) -> datetime:
-    """RFC 3339 timestamps; garbage -> epoch, not a crash."""
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
-            pass
-    return datetime.fromtimestamp(0, UTC)
-
-
 def error_reason_code(payload: Any) -> str:
     """``error.errors[0].reason`` of Google's envelope (``quotaExceeded``...), "" if absent."""
-    errors = nested(payload, "error", "errors")
+    errors = jsonread.nested(payload, "error", "errors")
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
         reason = errors[0].get("reason")
         return reason if isinstance(reason, str) else ""

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import httpx
 
 from parvis.core.vocabulary import Network
-from parvis.networks import limits
+from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.contracts import (
     AccountInfo,
@@ -38,12 +38,13 @@ from parvis.networks.text import comparable, hashtags
 from parvis.networks.transport import retry_after, send
 from parvis.networks.youtube import client as api
 from parvis.networks.youtube import reading
+from parvis.networks.youtube.limits import CAPABILITIES as LIMITS
 from parvis.networks.youtube.upload import upload_video
 
 
 class YouTubeConnector(Connector):
     kind = Network.YOUTUBE
-    capabilities = limits.YOUTUBE
+    capabilities = LIMITS
     api_base_url = api.API_BASE_URL
     oauth = OAuthConfig(
         authorize_url=api.AUTHORIZE_URL,
@@ -93,14 +94,14 @@ class YouTubeConnector(Connector):
 
     def account_info(self) -> AccountInfo:
         channel = self.my_channel("snippet")
-        handle = api.text(channel, "snippet", "customUrl")
-        channel_id = api.text(channel, "id")
+        handle = jsonread.text(channel, "snippet", "customUrl")
+        channel_id = jsonread.text(channel, "id")
         return AccountInfo(
             remote_id=channel_id,
             handle=handle or channel_id,
-            display_name=api.text(channel, "snippet", "title"),
+            display_name=jsonread.text(channel, "snippet", "title"),
             url=f"https://www.youtube.com/channel/{channel_id}",
-            avatar_url=api.text(channel, "snippet", "thumbnails", "default", "url"),
+            avatar_url=jsonread.text(channel, "snippet", "thumbnails", "default", "url"),
         )
 
     def my_channel(self, part: str) -> dict[str, Any]:
@@ -123,7 +124,7 @@ class YouTubeConnector(Connector):
             chunk_bytes=self.chunk_bytes,
             max_resumes=self.max_resumes,
         )
-        video_id = api.text(resource, "id")
+        video_id = jsonread.text(resource, "id")
         return PublishResult(video_id, api.video_url(video_id))
 
     def metadata(self, draft: Draft) -> dict[str, Any]:
@@ -152,13 +153,13 @@ class YouTubeConnector(Connector):
             created = self.request(
                 "POST", api.COMMENT_THREADS, params={"part": "snippet"}, json=body
             )
-            comment_id = api.text(created.body, "snippet", "topLevelComment", "id")
+            comment_id = jsonread.text(created.body, "snippet", "topLevelComment", "id")
             video_id = parent_id
         else:
             body = {"snippet": {"parentId": parent_id, "textOriginal": text}}
             created = self.request("POST", api.COMMENTS, params={"part": "snippet"}, json=body)
-            comment_id = api.text(created.body, "id")
-            video_id = api.text(created.body, "snippet", "videoId")
+            comment_id = jsonread.text(created.body, "id")
+            video_id = jsonread.text(created.body, "snippet", "videoId")
         if not comment_id:
             raise Unconfirmed("YouTube confirmed the comment without its id", network="youtube")
         url = api.video_url(video_id) + f"&lc={comment_id}" if video_id else ""
@@ -180,17 +181,17 @@ class YouTubeConnector(Connector):
         for _page in range(self.reconcile_reply_pages):
             body = self.request("GET", path, params=params).body
             for item in api.items(body):
-                comment = api.nested(item, "snippet", "topLevelComment") if on_video else item
-                snippet = api.nested(comment, "snippet")
+                comment = jsonread.nested(item, "snippet", "topLevelComment") if on_video else item
+                snippet = jsonread.nested(comment, "snippet")
                 if (
-                    api.text(snippet, "authorChannelId", "value") == self.account_id
-                    and api.parse_time(api.nested(snippet, "publishedAt")) >= since
-                    and comparable(api.text(snippet, "textOriginal")) == wanted
+                    jsonread.text(snippet, "authorChannelId", "value") == self.account_id
+                    and jsonread.parse_time(jsonread.nested(snippet, "publishedAt")) >= since
+                    and comparable(jsonread.text(snippet, "textOriginal")) == wanted
                 ):
-                    comment_id = api.text(comment, "id")
-                    url = api.video_url(api.text(snippet, "videoId")) + f"&lc={comment_id}"
+                    comment_id = jsonread.text(comment, "id")
+                    url = api.video_url(jsonread.text(snippet, "videoId")) + f"&lc={comment_id}"
                     return PublishResult(comment_id, url, reconciled=True)
-            token = api.text(body, "nextPageToken")
+            token = jsonread.text(body, "nextPageToken")
             if not token:
                 return None
             params["pageToken"] = token
@@ -206,7 +207,7 @@ class YouTubeConnector(Connector):
 
     def reconcile(self, draft: Draft, *, since: datetime) -> PublishResult | None:
         """Look for the draft's title and description among the uploads since ``since``."""
-        uploads = api.text(
+        uploads = jsonread.text(
             self.my_channel("contentDetails"), "contentDetails", "relatedPlaylists", "uploads"
         )
         if not uploads:
@@ -215,13 +216,13 @@ class YouTubeConnector(Connector):
         wanted = self.metadata(draft)["snippet"]
         for item in api.items(self.request("GET", api.PLAYLIST_ITEMS, params=params).body):
             snippet = item.get("snippet")
-            if api.parse_time(api.nested(snippet, "publishedAt")) < since:
+            if jsonread.parse_time(jsonread.nested(snippet, "publishedAt")) < since:
                 continue
-            if (api.text(snippet, "title"), api.text(snippet, "description")) == (
+            if (jsonread.text(snippet, "title"), jsonread.text(snippet, "description")) == (
                 wanted["title"],
                 wanted["description"],
             ):
-                video_id = api.text(snippet, "resourceId", "videoId")
+                video_id = jsonread.text(snippet, "resourceId", "videoId")
                 return PublishResult(video_id, api.video_url(video_id), reconciled=True)
         return None
 
@@ -237,8 +238,8 @@ class YouTubeConnector(Connector):
 
     def account_metrics(self) -> list[MetricPoint]:
         channel = self.my_channel("statistics")
-        now, channel_id = self.clock(), api.text(channel, "id")
-        statistics = api.counters(channel.get("statistics"))
+        now, channel_id = self.clock(), jsonread.text(channel, "id")
+        statistics = jsonread.counters(channel.get("statistics"), digit_strings=True)
         return [MetricPoint(channel_id, name, value, now) for name, value in statistics.items()]
 
     # --- dialect ------------------------------------------------------------------------------

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.publishing import selectors, services
+from parvis.publishing import selectors
 from parvis.publishing.models import Notification, Post
-from parvis.publishing.services import PublishingError
+from parvis.publishing.services.approvals import post_approve, post_reject
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.notifications import notifications_mark_read
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import RejectForm
 
@@ -52,7 +54,7 @@ def _back(request: OrgRequest) -> HttpResponse:
 def approve(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     try:
-        post = services.post_approve(actor=actor_of(request), post=post)
+        post = post_approve(actor=actor_of(request), post=post)
     except PublishingError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -75,7 +77,7 @@ def reject(request: OrgRequest, post_id: int) -> HttpResponse:
         messages.error(request, _("Say what should change, so that the author can fix it."))
         return _back(request)
     try:
-        services.post_reject(actor=actor_of(request), post=post, reason=form.cleaned_data["reason"])
+        post_reject(actor=actor_of(request), post=post, reason=form.cleaned_data["reason"])
     except PublishingError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -86,5 +88,5 @@ def reject(request: OrgRequest, post_id: int) -> HttpResponse:
 @require_POST
 @org_view(Role.VIEWER)
 def notifications_read(request: OrgRequest) -> HttpResponse:
-    services.notifications_mark_read(user=request.user, organisation=request.organisation)  # type: ignore[arg-type]
+    notifications_mark_read(user=request.user, organisation=request.organisation)  # type: ignore[arg-type]
     return _back(request)

@@ -20,9 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.publishing import csvio, selectors, services
+from parvis.publishing import csvio, selectors
 from parvis.publishing.models import Post
-from parvis.publishing.services import PublishingError
+from parvis.publishing.services.calendar_feed import calendar_feed_for, calendar_feed_rotate
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.rules import Change, post_may
+from parvis.publishing.services.scheduling import post_schedule
 from parvis.publishing.ui.common import actor_of, parse_date, parse_time
 from parvis.publishing.ui.forms import CsvImportForm
 
@@ -89,7 +92,7 @@ def calendar(request: OrgRequest) -> HttpResponse:
     movable = {
         post.pk
         for post in posts
-        if post.status in MOVABLE and services.post_may(actor, post, services.Change.SCHEDULE)
+        if post.status in MOVABLE and post_may(actor, post, Change.SCHEDULE)
     }
     context: dict[str, Any] = {
         "view": view,
@@ -104,7 +107,7 @@ def calendar(request: OrgRequest) -> HttpResponse:
         "timezone_name": organisation.timezone,
     }
     if membership.can(Role.MANAGER):
-        feed = services.calendar_feed_for(organisation)
+        feed = calendar_feed_for(organisation)
         context["feed_url"] = settings.PUBLIC_BASE_URL + reverse(
             "publishing:ical_feed", kwargs={"token": feed.token}
         )
@@ -134,7 +137,7 @@ def reschedule(request: OrgRequest, post_id: int) -> HttpResponse:
         message = _("Choose a date and a time.")
     else:
         try:
-            outcome = services.post_schedule(
+            outcome = post_schedule(
                 actor=actor_of(request),
                 post=post,
                 local_time=datetime.combine(day, at),
@@ -162,7 +165,7 @@ def reschedule(request: OrgRequest, post_id: int) -> HttpResponse:
 @require_POST
 @org_view(Role.MANAGER)
 def feed_rotate(request: OrgRequest) -> HttpResponse:
-    services.calendar_feed_rotate(actor=actor_of(request))
+    calendar_feed_rotate(actor=actor_of(request))
     messages.success(request, _("New calendar address: the previous one no longer works."))
     return redirect("posts:calendar", org=request.organisation.slug)
 

@@ -24,9 +24,12 @@ from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
 from parvis.networks.contracts import MediaFile
 from parvis.networks.models import SocialAccount
-from parvis.publishing import services
 from parvis.publishing.models import CATEGORY_CHOICES, MediaAsset, Post
-from parvis.publishing.services import Change, PublishingError
+from parvis.publishing.services.editing import post_create, post_update, suggest_category
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.queue import post_add_to_queue, suggest_best_time
+from parvis.publishing.services.rules import Change, post_refusal
+from parvis.publishing.services.scheduling import ScheduleOutcome, post_schedule
 from parvis.publishing.ui.common import (
     actor_of,
     parse_date,
@@ -40,7 +43,7 @@ from parvis.publishing.ui.variants import Typed, build_variants
 
 def category_hint(text: str) -> str:
     """The suggested category value for ``text`` ("" when unsure)."""
-    guess = services.suggest_category(text)
+    guess = suggest_category(text)
     return guess.value if guess is not None else ""
 
 
@@ -131,9 +134,7 @@ def _page(
         local = post.scheduled_at.astimezone(zone)
         schedule_date, schedule_time = f"{local:%Y-%m-%d}", f"{local:%H:%M}"
     first = next((a for a in accounts if a.pk in data.account_ids), None)
-    suggested = services.suggest_best_time(
-        organisation=organisation, account=first, now=timezone.now()
-    )
+    suggested = suggest_best_time(organisation=organisation, account=first, now=timezone.now())
     suggested_local = suggested.astimezone(zone) if suggested else None
     context = {
         "post": post,
@@ -181,7 +182,7 @@ def _save(request: OrgRequest, post: Post | None, data: ComposeData) -> Post:
     actor = actor_of(request)
     overrides = {k: v for k, v in data.overrides.items() if k in data.account_ids}
     if post is None:
-        return services.post_create(
+        return post_create(
             actor=actor,
             body=data.body,
             account_ids=data.account_ids,
@@ -198,17 +199,17 @@ def _save(request: OrgRequest, post: Post | None, data: ComposeData) -> Post:
     }
     expected = _expected_version(request, post, data.version)
     try:
-        return services.post_update(actor=actor, post=post, expected_version=expected, **changes)
+        return post_update(actor=actor, post=post, expected_version=expected, **changes)
     except PublishingError as error:
         # The newer version may be this person's own autosave that committed while this
         # request waited for the row: that is no conflict, save over it.
         post.refresh_from_db()
         if error.code != "conflict" or _expected_version(request, post, expected) is not None:
             raise
-        return services.post_update(actor=actor, post=post, expected_version=None, **changes)
+        return post_update(actor=actor, post=post, expected_version=None, **changes)
 
 
-def _scheduled(request: OrgRequest, post: Post, outcome: services.ScheduleOutcome) -> HttpResponse:
+def _scheduled(request: OrgRequest, post: Post, outcome: ScheduleOutcome) -> HttpResponse:
     if outcome.needs_approval:
         messages.success(request, _("Sent for approval: a manager will review your post."))
     else:
@@ -241,15 +242,15 @@ def _submit(request: OrgRequest, post: Post | None) -> HttpResponse:
     actor = actor_of(request)
     try:
         if action == "queue":
-            return _scheduled(request, post, services.post_add_to_queue(actor=actor, post=post))
+            return _scheduled(request, post, post_add_to_queue(actor=actor, post=post))
         if action == "schedule":
             instant = parse_instant(request.POST.get("at", ""))
             if instant is not None:
-                outcome = services.post_schedule(actor=actor, post=post, at=instant)
+                outcome = post_schedule(actor=actor, post=post, at=instant)
             else:
                 local = _local(day, at)
                 fold = request.POST.get("fold", "")
-                outcome = services.post_schedule(
+                outcome = post_schedule(
                     actor=actor,
                     post=post,
                     local_time=local,
@@ -311,7 +312,7 @@ def compose_edit(request: OrgRequest, post_id: int) -> HttpResponse:
     if not post.is_editable:
         messages.info(request, _("This post is being published or is already live."))
         return redirect("posts:detail", org=request.organisation.slug, post_id=post.pk)
-    refusal = services.post_refusal(actor_of(request), post, Change.EDIT)
+    refusal = post_refusal(actor_of(request), post, Change.EDIT)
     if refusal is not None:
         messages.info(request, refusal)
         return redirect("posts:detail", org=request.organisation.slug, post_id=post.pk)

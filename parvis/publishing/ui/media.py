@@ -18,15 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.publishing.media_services import (
+from parvis.publishing.media_urls import media_grant_from_token, unreachable_from_outside
+from parvis.publishing.mediafiles import MediaRejected
+from parvis.publishing.models import MediaAsset, MediaRendition
+from parvis.publishing.services.media import (
     MediaInUse,
     media_alt_text_set,
     media_delete,
     media_upload,
 )
-from parvis.publishing.media_urls import media_grant_from_token, unreachable_from_outside
-from parvis.publishing.mediafiles import MediaRejected
-from parvis.publishing.models import MediaAsset, MediaRendition
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import AltTextForm, MediaUploadForm
 

@@ -16,9 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.publishing import selectors, services
+from parvis.publishing import selectors
 from parvis.publishing.models import Post, PostTarget
-from parvis.publishing.services import Change, PublishingError
+from parvis.publishing.services import scheduling
+from parvis.publishing.services.approvals import post_comment_add
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.rules import Change, post_may
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import CommentForm
 from parvis.publishing.ui.history import revision_views
@@ -67,10 +70,10 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
         "retryable": any(
             t.status in {PostTarget.Status.FAILED, PostTarget.Status.HELD} for t in targets
         ),
-        "can_edit": services.post_may(actor, post, Change.EDIT) and post.is_editable,
-        "can_cancel": services.post_may(actor, post, Change.CANCEL)
+        "can_edit": post_may(actor, post, Change.EDIT) and post.is_editable,
+        "can_cancel": post_may(actor, post, Change.CANCEL)
         and post.status not in {Post.Status.CANCELLED, Post.Status.PUBLISHED},
-        "can_retry": services.post_may(actor, post, Change.RETRY),
+        "can_retry": post_may(actor, post, Change.RETRY),
         "can_approve": membership.can(Role.MANAGER) and post.status == Post.Status.PENDING_APPROVAL,
     }
     if request.headers.get("HX-Target") == "post-live":
@@ -110,7 +113,7 @@ def _back(request: OrgRequest, post: Post) -> HttpResponse:
 def post_retry(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     try:
-        services.post_retry(actor=actor_of(request), post=post)
+        scheduling.post_retry(actor=actor_of(request), post=post)
     except PermissionDenied as refusal:
         messages.error(request, str(refusal))
     except PublishingError as error:
@@ -125,7 +128,7 @@ def post_retry(request: OrgRequest, post_id: int) -> HttpResponse:
 def post_cancel(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     try:
-        services.post_cancel(actor=actor_of(request), post=post)
+        scheduling.post_cancel(actor=actor_of(request), post=post)
     except PermissionDenied as refusal:
         messages.error(request, str(refusal))
     return _back(request, post)
@@ -138,9 +141,7 @@ def post_comment(request: OrgRequest, post_id: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.post_comment_add(
-                actor=actor_of(request), post=post, body=form.cleaned_data["body"]
-            )
+            post_comment_add(actor=actor_of(request), post=post, body=form.cleaned_data["body"])
         except PublishingError as error:
             messages.error(request, " ".join(error.messages))
     else:

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.publishing import services
 from parvis.publishing.models import QueueSlot
-from parvis.publishing.services import PublishingError
+from parvis.publishing.services.errors import PublishingError
+from parvis.publishing.services.queue import next_queue_slot, queue_slot_add, queue_slot_remove
 from parvis.publishing.ui.common import actor_of
 from parvis.publishing.ui.forms import WEEKDAYS, QueueSlotForm
 
@@ -32,7 +32,7 @@ def queue(request: OrgRequest) -> HttpResponse:
         form = QueueSlotForm(request.POST, organisation=organisation)
         if form.is_valid():
             try:
-                services.queue_slot_add(
+                queue_slot_add(
                     actor=actor_of(request),
                     weekday=form.cleaned_data["weekday"],
                     local_time=form.cleaned_data["local_time"],
@@ -47,7 +47,7 @@ def queue(request: OrgRequest) -> HttpResponse:
         else:
             status = 400
     slots = QueueSlot.objects.for_organisation(organisation).select_related("account")
-    next_slot = services.next_queue_slot(organisation, after=timezone.now())
+    next_slot = next_queue_slot(organisation, after=timezone.now())
     return render(
         request,
         "publishing/ui/queue.html",
@@ -67,6 +67,6 @@ def queue(request: OrgRequest) -> HttpResponse:
 @org_view(Role.MANAGER)
 def slot_remove(request: OrgRequest, slot_id: int) -> HttpResponse:
     slot = get_scoped_or_404(QueueSlot, request.organisation, pk=slot_id)
-    services.queue_slot_remove(actor=actor_of(request), slot=slot)
+    queue_slot_remove(actor=actor_of(request), slot=slot)
     messages.success(request, _("Time slot removed."))
     return redirect("posts:queue", org=request.organisation.slug)

@@ -65,7 +65,7 @@ class Variant:
 
 
 def tagged_link(typed: Typed, network: str) -> str:
-    """The link as this network gets it (same rule as the services' ``_tagged_link``)."""
+    """The link as this network gets it (the rule of ``services.publishable``)."""
     if not typed.link:
         return ""
     return tag_link(

@@ -1,4 +1,5 @@
-"""The diagnostic as data: sections, questions, validation and progress.
+"""The diagnostic: its sections and questions (data, in ``data/questionnaire.json``), the
+validation of answers and the progress through it.
 
 Answers are a plain JSON-compatible mapping ``question id -> value``:
 
@@ -15,20 +16,23 @@ resume, :func:`validate_answers` checks what is there without complaining about 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from parvis.strategy.engine import choices as c
 from parvis.strategy.engine.labels import CATEGORY_LABELS, NETWORK_NAMES, OBJECTIVE_TEXTS
-from parvis.strategy.engine.text import EMPTY, Text, join, msg, same
+from parvis.strategy.engine.text import EMPTY, Text, join, msg
+
+# The sections and questions themselves are data, read once at import.
+QUESTIONNAIRE_JSON = Path(__file__).resolve().parent / "data" / "questionnaire.json"
 
 # What a stored answer may be; the Django layer keeps it in a JSONField.
 AnswerValue = str | int | bool | list[str] | dict[str, str]
 Answers = Mapping[str, object]
-
-MAX_OBJECTIVES = 3
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -106,355 +110,80 @@ def _choices(labels: Mapping[_E, Text]) -> tuple[Choice, ...]:
     return tuple(Choice(value.value, label) for value, label in labels.items())
 
 
+# The answer sets the data file names in "choices".
+CHOICE_TABLES: dict[str, tuple[Choice, ...]] = {
+    "headcount": _choices(c.HEADCOUNT_LABELS),
+    "sector": _choices(c.SECTOR_LABELS),
+    "website": _choices(c.WEBSITE_LABELS),
+    "account_activity": _choices(c.ACCOUNT_ACTIVITY_LABELS),
+    "self_activity": _choices(c.SELF_ACTIVITY_LABELS),
+    "tempo": _choices(c.TEMPO_LABELS),
+    "publisher": _choices(c.PUBLISHER_LABELS),
+    "budget": _choices(c.BUDGET_LABELS),
+    "measurement": _choices(c.MEASUREMENT_LABELS),
+    "reply_habit": _choices(c.REPLY_HABIT_LABELS),
+    "response_delay": _choices(c.RESPONSE_DELAY_LABELS),
+    "obstacle": _choices(c.OBSTACLE_LABELS),
+    "objective": _choices(OBJECTIVE_TEXTS),
+    "content_category": _choices(CATEGORY_LABELS),
+}
+
+
+def _text(raw: Mapping[str, str]) -> Text:
+    return Text(raw["fr"], raw["en"])
+
+
+def _values(raw: list[str], choices: tuple[Choice, ...], question_id: str) -> frozenset[str]:
+    """Choice values named in the data file: a typo fails at start-up, not in a form."""
+    unknown = set(raw) - {choice.value for choice in choices}
+    if unknown:
+        raise ValueError(f"questionnaire.json, {question_id}: unknown values {sorted(unknown)}")
+    return frozenset(raw)
+
+
+def _question(raw: dict[str, Any], earlier: Mapping[str, Question]) -> Question:
+    choices = CHOICE_TABLES[raw["choices"]] if "choices" in raw else ()
+    fields = {**raw, "kind": QuestionKind(raw["kind"]), "choices": choices}
+    for key in ("label", "help", "unit"):
+        if key in raw:
+            fields[key] = _text(raw[key])
+    fields["exclusive_values"] = _values(raw.get("exclusive_values", []), choices, raw["id"])
+    if "show_if" in raw:
+        after = earlier[raw["show_if"]["question"]]
+        not_values = _values(raw["show_if"]["not_values"], after.choices, raw["id"])
+        fields["show_if"] = ShowIf(after.id, not_values)
+    return Question(**fields)
+
+
+def load_questionnaire(path: Path = QUESTIONNAIRE_JSON) -> tuple[Section, ...]:
+    """The sections of the data file, in order; a question's ``show_if`` names an earlier one."""
+    with path.open(encoding="utf-8") as stream:
+        data = json.load(stream)
+    questions: dict[str, Question] = {}
+    sections: list[Section] = []
+    for raw_section in data["sections"]:
+        section_questions: list[Question] = []
+        for raw_question in raw_section["questions"]:
+            question = _question(raw_question, questions)
+            questions[question.id] = question
+            section_questions.append(question)
+        sections.append(
+            Section(
+                id=raw_section["id"],
+                title=_text(raw_section["title"]),
+                intro=_text(raw_section["intro"]),
+                questions=tuple(section_questions),
+            )
+        )
+    return tuple(sections)
+
+
 GRID_ROWS: tuple[Choice, ...] = _choices(NETWORK_NAMES)
-
-QUESTIONNAIRE: tuple[Section, ...] = (
-    Section(
-        id="company",
-        title=Text("Votre entreprise", "Your company"),
-        intro=Text(
-            "Quelques repères pour vous comparer aux entreprises qui vous ressemblent.",
-            "A few landmarks to compare you with companies like yours.",
-        ),
-        questions=(
-            Question(
-                id="headcount",
-                label=Text(
-                    "Combien de personnes travaillent dans l’entreprise ?",
-                    "How many people work in the company?",
-                ),
-                help=Text(
-                    "Salariés et dirigeants, en équivalent temps plein approximatif.",
-                    "Employees and managers, roughly in full-time equivalents.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.HEADCOUNT_LABELS),
-            ),
-            Question(
-                id="sector",
-                label=Text("Quel est votre secteur ?", "What is your sector?"),
-                help=Text(
-                    "Choisissez le plus proche : il sert à choisir les réseaux et les idées.",
-                    "Choose the closest one: it helps choose the networks and the ideas.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.SECTOR_LABELS),
-            ),
-            Question(
-                id="b2b_share",
-                label=Text(
-                    "Quelle part de votre chiffre d’affaires vient d’autres entreprises ?",
-                    "What share of your turnover comes from other businesses?",
-                ),
-                help=Text(
-                    "0 si vous ne vendez qu’à des particuliers, 100 si vous ne vendez qu’à "
-                    "des professionnels.",
-                    "0 if you only sell to individuals, 100 if you only sell to businesses.",
-                ),
-                kind=QuestionKind.NUMBER,
-                minimum=0,
-                maximum=100,
-                unit=same("%"),
-            ),
-            Question(
-                id="website",
-                label=Text("Avez-vous un site web ?", "Do you have a website?"),
-                help=Text(
-                    "Un site vitrine présente l’entreprise ; un site marchand vend ou prend "
-                    "des commandes.",
-                    "A showcase website presents the company; an online shop sells or takes "
-                    "orders.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.WEBSITE_LABELS),
-            ),
-        ),
-    ),
-    Section(
-        id="presence",
-        title=Text("Votre présence sur les réseaux", "Your presence on social networks"),
-        intro=Text(
-            "Où êtes-vous aujourd’hui, et comment vous situez-vous ?",
-            "Where are you today, and where do you think you stand?",
-        ),
-        questions=(
-            Question(
-                id="networks",
-                label=Text(
-                    "Pour chaque réseau, où en êtes-vous ?",
-                    "Where do you stand on each network?",
-                ),
-                help=Text(
-                    "Un compte sans publication depuis trois mois compte comme « en sommeil ».",
-                    "An account with no post for three months counts as “dormant”.",
-                ),
-                kind=QuestionKind.NETWORK_GRID,
-                choices=_choices(c.ACCOUNT_ACTIVITY_LABELS),
-            ),
-            Question(
-                id="self_activity",
-                label=Text(
-                    "Globalement, comment jugez-vous l’activité de l’entreprise sur les réseaux ?",
-                    "Overall, how do you rate the company’s activity on social networks?",
-                ),
-                help=Text(
-                    "Votre impression suffit : nous la comparerons à ce que vous publiez.",
-                    "Your impression is enough: we will compare it with what you publish.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.SELF_ACTIVITY_LABELS),
-            ),
-            Question(
-                id="tempo",
-                label=Text(
-                    "Par rapport à vos concurrents, vous sentez-vous en retard, à l’heure "
-                    "ou en avance ?",
-                    "Compared with your competitors, do you feel behind, on time or ahead?",
-                ),
-                help=Text(
-                    "Sur l’usage des réseaux sociaux uniquement.",
-                    "On the use of social networks only.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.TEMPO_LABELS),
-            ),
-            Question(
-                id="leader_active",
-                label=Text(
-                    "Êtes-vous personnellement actif ou active sur les réseaux, avec votre "
-                    "profil ?",
-                    "Are you personally active on social networks, with your own profile?",
-                ),
-                help=Text(
-                    "Publier, commenter ou partager au moins une fois par mois.",
-                    "Posting, commenting or sharing at least once a month.",
-                ),
-                kind=QuestionKind.YES_NO,
-            ),
-        ),
-    ),
-    Section(
-        id="means",
-        title=Text("Organisation et moyens", "Organisation and means"),
-        intro=Text(
-            "Qui s’en occupe, combien de temps et quel budget.",
-            "Who takes care of it, how much time and what budget.",
-        ),
-        questions=(
-            Question(
-                id="publishers",
-                label=Text("Qui publie pour l’entreprise ?", "Who posts for the company?"),
-                help=Text("Plusieurs réponses possibles.", "Several answers possible."),
-                kind=QuestionKind.MULTI,
-                choices=_choices(c.PUBLISHER_LABELS),
-                exclusive_values=frozenset({c.Publisher.NOBODY.value}),
-            ),
-            Question(
-                id="trained",
-                label=Text(
-                    "Quelqu’un dans l’entreprise a-t-il été formé aux réseaux sociaux ?",
-                    "Has anyone in the company been trained in social media?",
-                ),
-                help=Text(
-                    "Une formation, même courte, ou un accompagnement.",
-                    "A training course, even a short one, or coaching.",
-                ),
-                kind=QuestionKind.YES_NO,
-            ),
-            Question(
-                id="minutes_per_week",
-                label=Text(
-                    "Combien de minutes par semaine pouvez-vous y consacrer, en tout ?",
-                    "How many minutes a week can you spend on it, in all?",
-                ),
-                help=Text(
-                    "Vous et votre équipe, de façon réaliste. Le plan tiendra dans ce temps.",
-                    "You and your team, realistically. The plan will fit in that time.",
-                ),
-                kind=QuestionKind.NUMBER,
-                minimum=0,
-                maximum=2400,
-                unit=same("minutes"),
-            ),
-            Question(
-                id="budget",
-                label=Text(
-                    "Quel budget annuel y consacrez-vous, temps du personnel compris ?",
-                    "What yearly budget do you spend on it, staff time included?",
-                ),
-                help=Text("Une estimation suffit.", "An estimate is enough."),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.BUDGET_LABELS),
-            ),
-            Question(
-                id="hourly_cost",
-                label=Text(
-                    "Coût horaire chargé de la personne qui publie (facultatif)",
-                    "Hourly cost, with charges, of the person who posts (optional)",
-                ),
-                help=Text(
-                    "Sert à chiffrer le temps passé en euros. Laissez vide pour la valeur "
-                    "par défaut.",
-                    "Used to put a euro figure on the time spent. Leave empty for the "
-                    "default value.",
-                ),
-                kind=QuestionKind.NUMBER,
-                required=False,
-                minimum=10,
-                maximum=300,
-                unit=Text("€ de l’heure", "€ an hour"),
-            ),
-        ),
-    ),
-    Section(
-        id="objectives",
-        title=Text("Vos objectifs", "Your objectives"),
-        intro=Text(
-            "Ce que vous attendez des réseaux, et comment vous vous organisez.",
-            "What you expect from social networks, and how you organise yourselves.",
-        ),
-        questions=(
-            Question(
-                id="objectives",
-                label=Text(
-                    "Qu’attendez-vous des réseaux ? Classez jusqu’à trois objectifs.",
-                    "What do you expect from social networks? Rank up to three objectives.",
-                ),
-                help=Text(
-                    "Le premier choisi est le plus important. Passez si vous ne savez pas "
-                    "encore : le plan vous proposera un point de départ.",
-                    "The first one chosen matters most. Skip if you do not know yet: the plan "
-                    "will suggest a starting point.",
-                ),
-                kind=QuestionKind.MULTI,
-                choices=_choices(OBJECTIVE_TEXTS),
-                max_choices=MAX_OBJECTIVES,
-                required=False,
-            ),
-            Question(
-                id="written_objectives",
-                label=Text(
-                    "Ces objectifs sont-ils écrits quelque part, avec des chiffres ?",
-                    "Are these objectives written down somewhere, with figures?",
-                ),
-                help=Text(
-                    "Par exemple « deux demandes de devis par mois venues de LinkedIn ».",
-                    "For example “two quote requests a month coming from LinkedIn”.",
-                ),
-                kind=QuestionKind.YES_NO,
-            ),
-            Question(
-                id="editorial_line",
-                label=Text(
-                    "Avez-vous une ligne éditoriale (ton, sujets, visuels) ?",
-                    "Do you have an editorial line (tone, topics, visuals)?",
-                ),
-                help=Text(
-                    "Même une page qui dit de quoi vous parlez et comment.",
-                    "Even a single page that says what you talk about and how.",
-                ),
-                kind=QuestionKind.YES_NO,
-            ),
-            Question(
-                id="calendar",
-                label=Text(
-                    "Planifiez-vous vos publications à l’avance ?",
-                    "Do you plan your posts ahead?",
-                ),
-                help=Text(
-                    "Un calendrier, même sur un tableur, pour les semaines à venir.",
-                    "A calendar, even in a spreadsheet, for the coming weeks.",
-                ),
-                kind=QuestionKind.YES_NO,
-            ),
-            Question(
-                id="measurement",
-                label=Text(
-                    "Mesurez-vous ce que les réseaux vous apportent ?",
-                    "Do you measure what social networks bring you?",
-                ),
-                help=Text("Choisissez la réponse la plus proche.", "Choose the closest answer."),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.MEASUREMENT_LABELS),
-            ),
-        ),
-    ),
-    Section(
-        id="dialogue",
-        title=Text("Dialogue avec votre communauté", "Dialogue with your community"),
-        intro=Text(
-            "Commentaires et messages privés reçus sur vos pages.",
-            "Comments and private messages received on your pages.",
-        ),
-        questions=(
-            Question(
-                id="reply_habit",
-                label=Text(
-                    "Répondez-vous aux commentaires et aux messages ?",
-                    "Do you answer comments and messages?",
-                ),
-                help=Text(
-                    "Sur tous les réseaux où vous avez un compte.",
-                    "On every network where you have an account.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.REPLY_HABIT_LABELS),
-            ),
-            Question(
-                id="response_delay",
-                label=Text(
-                    "En général, en combien de temps répondez-vous ?",
-                    "How fast do you usually answer?",
-                ),
-                help=Text(
-                    "Le délai le plus courant, jours ouvrés.",
-                    "The most common delay, in working days.",
-                ),
-                kind=QuestionKind.SINGLE,
-                choices=_choices(c.RESPONSE_DELAY_LABELS),
-                show_if=ShowIf(
-                    "reply_habit",
-                    frozenset({c.ReplyHabit.NEVER.value, c.ReplyHabit.NO_MESSAGES.value}),
-                ),
-            ),
-        ),
-    ),
-    Section(
-        id="content",
-        title=Text("Ce que vous publiez", "What you publish"),
-        intro=Text(
-            "De quoi parlent vos publications, et ce qui vous freine.",
-            "What your posts are about, and what holds you back.",
-        ),
-        questions=(
-            Question(
-                id="published_categories",
-                label=Text(
-                    "Ces derniers mois, de quoi parlaient surtout vos publications ?",
-                    "In recent months, what were your posts mostly about?",
-                ),
-                help=Text(
-                    "Plusieurs réponses possibles. Passez si vous ne publiez pas encore.",
-                    "Several answers possible. Skip if you do not publish yet.",
-                ),
-                kind=QuestionKind.MULTI,
-                choices=_choices(CATEGORY_LABELS),
-                required=False,
-            ),
-            Question(
-                id="obstacles",
-                label=Text("Qu’est-ce qui vous freine le plus ?", "What holds you back the most?"),
-                help=Text("Plusieurs réponses possibles.", "Several answers possible."),
-                kind=QuestionKind.MULTI,
-                choices=_choices(c.OBSTACLE_LABELS),
-                exclusive_values=frozenset({c.Obstacle.NONE.value}),
-            ),
-        ),
-    ),
-)
-
+QUESTIONNAIRE: tuple[Section, ...] = load_questionnaire()
 QUESTIONS: dict[str, Question] = {q.id: q for s in QUESTIONNAIRE for q in s.questions}
 SECTION_OF: dict[str, str] = {q.id: s.id for s in QUESTIONNAIRE for q in s.questions}
+# How many objectives may be ranked: the form shows this many slots.
+MAX_OBJECTIVES: int = QUESTIONS["objectives"].max_choices or 0
 
 MSG_REQUIRED = Text("Cette question attend une réponse.", "This question needs an answer.")
 MSG_UNKNOWN_QUESTION = Text(

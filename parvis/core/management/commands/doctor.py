@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from parvis.core.health import Check, run_health_checks
 from parvis.core.keycheck import DOCTOR_SAMPLE, doctor_lines, key_census
+from parvis.core.models import Heartbeat
+from parvis.core.tasks import ping_task
 
 
 def configuration_notes() -> list[tuple[bool, str]]:
@@ -88,9 +90,6 @@ class Command(BaseCommand):
 
 def task_roundtrip(timeout_s: float = 15.0) -> Check:
     """Enqueue ``core.ping`` and wait until a worker has written its row."""
-    from parvis.core.models import Heartbeat
-    from parvis.core.tasks import ping_task
-
     token = secrets.token_hex(6)
     started = time.monotonic()
     ping_task.delay(token)

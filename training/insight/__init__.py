@@ -1,0 +1,1 @@
+"""Training data and training code of the ``parvis.insight`` models."""
