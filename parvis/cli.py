@@ -31,6 +31,7 @@ BENCHMARKS = {
     "insight": "bench.insight",
     "publish": "bench.publish",
     "inbox": "bench.inbox",
+    "validate": "bench.validate",
 }
 INSIGHT_TRAINING = {
     "train": "training.insight.train",

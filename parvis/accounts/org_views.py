@@ -97,7 +97,6 @@ def members(request: OrgRequest) -> HttpResponse:
                     membership=request.membership,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
-                    base_url=request.build_absolute_uri("/").rstrip("/"),
                 )
             except ValidationError as exc:
                 _apply_errors(form, exc)

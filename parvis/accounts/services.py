@@ -29,6 +29,7 @@ from parvis.accounts.models import (
 from parvis.accounts.roles import Role, at_least
 from parvis.accounts.throttle import login_failures_forget
 from parvis.core.audit import audit_record
+from parvis.core.public_url import public_reverse, public_url
 
 
 def user_sign_up(*, email: str, password: str, full_name: str = "", language: str = "fr") -> User:
@@ -51,10 +52,9 @@ class SignupLinkError(Exception):
         self.expired = expired
 
 
-def signup_link_url(*, email: str, base_url: str = "") -> str:
+def signup_link_url(*, email: str) -> str:
     token = signing.dumps({"email": email.strip().lower()}, salt=SIGNUP_LINK_SALT)
-    path = reverse("accounts:signup") + "?" + urlencode({"token": token})
-    return (base_url or settings.PUBLIC_BASE_URL) + path
+    return public_url(reverse("accounts:signup") + "?" + urlencode({"token": token}))
 
 
 def signup_link_email(token: str) -> str:
@@ -72,21 +72,22 @@ def signup_link_email(token: str) -> str:
     return email
 
 
-def signup_confirmation_send(*, email: str, base_url: str = "") -> None:
+def signup_confirmation_send(*, email: str) -> None:
     """E-mail ``email`` the link that creates its account, or, when an account already uses
     it, a reminder to log in: the page shows the same answer either way (no enumeration)."""
     email = email.strip().lower()
-    base = base_url or settings.PUBLIC_BASE_URL
     if User.objects.filter(email=email).exists():
-        login_url, reset_url = reverse("accounts:login"), reverse("accounts:password_reset")
         body = render_to_string(
             "accounts/email/signup_exists.txt",
-            {"login_url": base + login_url, "reset_url": base + reset_url},
+            {
+                "login_url": public_reverse("accounts:login"),
+                "reset_url": public_reverse("accounts:password_reset"),
+            },
         )
     else:
         body = render_to_string(
             "accounts/email/signup_confirm.txt",
-            {"url": signup_link_url(email=email, base_url=base), "days": SIGNUP_LINK_MAX_AGE.days},
+            {"url": signup_link_url(email=email), "days": SIGNUP_LINK_MAX_AGE.days},
         )
     send_mail(_("Your Parvis account"), body, None, [email])
 
@@ -160,9 +161,7 @@ class IssuedInvitation:
 
 
 @transaction.atomic
-def invitation_create(
-    *, membership: Membership, email: str, role: str, base_url: str = ""
-) -> IssuedInvitation:
+def invitation_create(*, membership: Membership, email: str, role: str) -> IssuedInvitation:
     """Invite ``email`` into the membership's organisation with ``role`` and e-mail the link.
 
     A manager may invite up to manager; only an owner may invite another owner.
@@ -186,9 +185,7 @@ def invitation_create(
         invited_by=membership.user,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
     )
-    url = (base_url or settings.PUBLIC_BASE_URL) + reverse(
-        "accounts:invitation_accept", kwargs={"token": token}
-    )
+    url = public_reverse("accounts:invitation_accept", token=token)
     context = {"invitation": invitation, "url": url, "inviter": membership.user}
     # The invitee has no account yet, so the e-mail goes out in the inviter's language.
     with translation.override(membership.user.language):

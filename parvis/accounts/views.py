@@ -30,6 +30,7 @@ from parvis.accounts.forms import (
 from parvis.accounts.models import User
 from parvis.accounts.throttle import password_reset_allowed, signup_mail_allowed
 from parvis.core.client_ip import client_ip
+from parvis.core.public_url import public_base_url
 
 
 def _sign_up_and_log_in(request: HttpRequest, form: SignUpForm) -> User:
@@ -139,6 +140,9 @@ class PasswordResetView(auth_views.PasswordResetView):
             # The same answer as when a link was sent: a throttled request tells nothing
             # about the address, and sends nothing to it.
             return HttpResponseRedirect(self.get_success_url())
+        # The link is built on the configured address: the Host header is the sender's to
+        # choose, and a forged one would send the reset token to the sender's server.
+        self.extra_email_context = {"base_url": public_base_url()}
         return super().form_valid(form)
 
 

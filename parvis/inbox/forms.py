@@ -90,7 +90,8 @@ class ReplyForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
+    # "note", not "text": the note box shares the conversation's form with the reply box.
+    note = forms.CharField(
         label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
 

@@ -68,24 +68,36 @@ def suggest_reply(
     """A draft answer to the last messages; raises :class:`LlmUnavailable`.
 
     ``http`` replaces the guarded client (tests); by default one is built for this call."""
-    if not settings.llm_configured:
-        raise LlmUnavailable(_("no language model is configured"))
     history: list[dict[str, str]] = [
         {"role": "system", "content": SYSTEM_PROMPT.format(organisation=organisation_name)}
     ]
     for message in messages[-MAX_CONTEXT_MESSAGES:]:
         role = "user" if message.direction == Message.Direction.IN else "assistant"
         history.append({"role": role, "content": message.text[:2000]})
+    return chat(settings, history, temperature=0.3, http=http)[:5000]
+
+
+def chat(
+    settings: InboxSettings,
+    messages: list[dict[str, str]],
+    *,
+    temperature: float,
+    http: httpx.Client | None = None,
+) -> str:
+    """The model's answer to ``messages`` (OpenAI-compatible chat), stripped; raises
+    :class:`LlmUnavailable` with a reason in the user's language.
+
+    The one call to the organisation's endpoint, for every feature that uses it (the inbox's
+    reply suggestions, the composer's assistant). ``http`` replaces the guarded client (tests).
+    """
+    if not settings.llm_configured:
+        raise LlmUnavailable(_("no language model is configured"))
     headers = {"Authorization": f"Bearer {settings.llm_api_key}"} if settings.llm_api_key else {}
     url = settings.llm_base_url.rstrip("/") + "/chat/completions"
+    body = {"model": settings.llm_model, "messages": messages, "temperature": temperature}
     client = http or llm_client()
     try:
-        with client.stream(
-            "POST",
-            url,
-            json={"model": settings.llm_model, "messages": history, "temperature": 0.3},
-            headers=headers,
-        ) as response:
+        with client.stream("POST", url, json=body, headers=headers) as response:
             status = response.status_code
             raw = read_capped(response, MAX_ANSWER_BYTES)  # decoded bytes, whatever client
     except (AddressRefused, httpx.ConnectError, httpx.ConnectTimeout) as exc:
@@ -107,13 +119,13 @@ def suggest_reply(
         logger.info("language model answered HTTP %s", status)
         raise LlmUnavailable(_("the endpoint refused the request"))
     try:
-        body: Any = json.loads(raw)
-        text = body["choices"][0]["message"]["content"]
+        body_in: Any = json.loads(raw)
+        text = body_in["choices"][0]["message"]["content"]
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise LlmUnavailable(_("the endpoint's answer was not understood")) from exc
     if not isinstance(text, str) or not text.strip():
         raise LlmUnavailable(_("the endpoint gave an empty answer"))
-    return text.strip()[:5000]
+    return text.strip()
 
 
 def _log_failure(settings: InboxSettings, exc: Exception) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from parvis.inbox import views
+from parvis.inbox import conversation_views, views
 
 app_name = "inbox"
 
@@ -20,12 +20,14 @@ urlpatterns = [
         views.saved_reply_delete,
         name="saved_reply_delete",
     ),
-    path(_C, views.conversation, name="conversation"),
-    path(_C + "reply/", views.reply, name="reply"),
-    path(_C + "replies/<int:reply_id>/resend/", views.reply_resend, name="reply_resend"),
-    path(_C + "status/", views.status, name="status"),
-    path(_C + "assign/", views.assign, name="assign"),
-    path(_C + "labels/", views.labels, name="labels"),
-    path(_C + "notes/", views.note, name="note"),
-    path(_C + "suggest/", views.suggest, name="suggest"),
+    path(_C, conversation_views.conversation, name="conversation"),
+    path(_C + "reply/", conversation_views.reply, name="reply"),
+    path(
+        _C + "replies/<int:reply_id>/resend/", conversation_views.reply_resend, name="reply_resend"
+    ),
+    path(_C + "status/", conversation_views.status, name="status"),
+    path(_C + "assign/", conversation_views.assign, name="assign"),
+    path(_C + "labels/", conversation_views.labels, name="labels"),
+    path(_C + "notes/", conversation_views.note, name="note"),
+    path(_C + "suggest/", conversation_views.suggest, name="suggest"),
 ]

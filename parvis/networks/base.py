@@ -33,6 +33,8 @@ from parvis.networks.contracts import (
     InboundKind,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
     TokenSet,
     ValidationIssue,
@@ -187,6 +189,26 @@ class Connector(ABC):
 
     def account_metrics(self) -> list[MetricPoint]:
         raise NotSupported("statistiques du compte", network=self.network_name)
+
+    # --- the watch (« Veille »): other accounts' public posts, read with this account's access
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        """Another account, found by its handle or the address of its page; raises
+        :class:`~parvis.networks.errors.NotFound` when there is none or it is private."""
+        raise NotSupported("lecture d’autres comptes", network=self.network_name)
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """An account's latest public posts, newest first."""
+        raise NotSupported("lecture des publications d’autres comptes", network=self.network_name)
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """Recent public posts matching ``query`` (words, a "phrase", a #hashtag), newest
+        first."""
+        raise NotSupported("recherche de publications", network=self.network_name)
 
     def publish_and_confirm(self, draft: Draft, *, started_at: datetime) -> PublishResult:
         """Publish; after a timeout, look the post up once instead of retrying blindly.

@@ -5,7 +5,7 @@ All datetimes are timezone-aware UTC. Ids are the network's own, as strings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -134,6 +134,36 @@ class InboundItem:
     thread_id: str = ""  # conversation / root post id
     parent_id: str = ""  # what it answers, when known
     url: str = ""
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """Another account on the network, as anyone may read it (a competitor, say): what the
+    « Veille » settings show before saving it, and its counters for the benchmark."""
+
+    remote_id: str
+    handle: str
+    display_name: str = ""
+    avatar_url: str = ""
+    url: str = ""
+    followers: int | None = None  # None: the network does not say
+    posts: int | None = None
+
+
+@dataclass(frozen=True)
+class PublicPost:
+    """A public post read for the watch: from a watched account's feed or a search."""
+
+    remote_id: str
+    url: str
+    text: str
+    created_at: datetime
+    author_id: str
+    author_handle: str
+    author_name: str = ""
+    language: str = ""  # as the network tags it, when it does
+    # Counters under the network's own names (like_count, reblogs_count…); absent = unknown.
+    counters: Mapping[str, int] = field(default_factory=dict)
 
 
 T = TypeVar("T")

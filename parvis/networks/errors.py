@@ -128,6 +128,17 @@ class NotSupported(Rejected):
         return f"Ce réseau ne permet pas cette action\u202f: {self.reason}."
 
 
+class NotFound(Rejected):
+    """What was asked for does not exist on the network, or is not public (an unknown handle, a
+    private account, a deleted post)."""
+
+    code = "not_found"
+
+    @property
+    def user_message(self) -> str:
+        return f"Introuvable sur ce réseau, ou non public : {self.reason}."
+
+
 class Unconfirmed(ConnectorError):
     """The request was sent but its outcome is unknown. Reconcile, never retry blindly."""
 

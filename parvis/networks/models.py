@@ -286,3 +286,25 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} webhook {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
+class NetworkApp(models.Model):
+    """Parvis' own developer app at one network (client id, secret, webhook verify token),
+    entered in the interface by an instance administrator (``app_setup``). Instance-wide and
+    not organisation-owned on purpose: every organisation connects through the same app.
+    Environment variables win over it (:mod:`parvis.networks.app_settings`)."""
+
+    kind = models.CharField(max_length=20, choices=NETWORK_CHOICES, unique=True)
+    client_id = models.CharField(max_length=200)
+    client_secret = EncryptedTextField(blank=True)
+    webhook_secret = EncryptedTextField(blank=True)
+    # The last « Vérifier » that the network answered: when, and the app name it gave.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_name = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} app"

@@ -22,11 +22,11 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
-from django.conf import settings
 from django.utils.functional import Promise
 
 from parvis.core.vocabulary import NETWORK_LABELS, Network
-from parvis.networks import oauth
+from parvis.networks import app_settings, oauth
+from parvis.networks.app_check import AppCheck, Outcome, probe_token_endpoint
 from parvis.networks.base import Connector
 from parvis.networks.capabilities import Capabilities
 from parvis.networks.contracts import AccountInfo, AppCredentials, InboundItem, TokenSet
@@ -107,7 +107,7 @@ class WebhookEndpoint:
     signature_header: ClassVar[str]
 
     def setting(self, key: str) -> str:
-        return str(settings.NETWORKS[self.kind.value][key] or "")
+        return app_settings.value(self.kind.value, key)
 
     def signing_secret(self) -> str:
         """The secret deliveries are signed with; "" when webhooks are not configured."""
@@ -201,13 +201,16 @@ class Provider:
     # --- operator's configuration -------------------------------------------------------------
 
     def setting(self, key: str) -> str:
-        return str(settings.NETWORKS[self.kind.value][key] or "")
+        """The operator's setting ``key``: environment first, then the app an administrator
+        saved in the interface (:mod:`parvis.networks.app_settings`)."""
+        return app_settings.value(self.kind.value, key)
 
     def enabled(self) -> bool:
-        return bool(settings.NETWORKS[self.kind.value]["enabled"])
+        return app_settings.enabled(self.kind.value)
 
     def app_credentials(self) -> AppCredentials | None:
-        """Parvis' own app at the network (``PARVIS_<NET>_CLIENT_ID`` / ``CLIENT_SECRET``)."""
+        """Parvis' own app at the network (``PARVIS_<NET>_CLIENT_ID`` / ``CLIENT_SECRET``, or
+        the app saved in the interface)."""
         if not self.setting("client_id"):
             return None
         return AppCredentials(
@@ -229,6 +232,17 @@ class Provider:
             scope_separator=config.scope_separator,
             refresh_margin=config.refresh_margin,
             extra_authorize_params=config.extra_authorize_params,
+        )
+
+    def check_app(self, http: httpx.Client, app: AppCredentials, *, redirect_uri: str) -> AppCheck:
+        """« Vérifier »: ask the network whether ``app`` is valid, before it is saved. By default
+        the token endpoint authenticates the app on a code that cannot exist
+        (:func:`parvis.networks.app_check.probe_token_endpoint`)."""
+        config = self.oauth_config()
+        if config is None:
+            return AppCheck(Outcome.UNCHECKED)
+        return probe_token_endpoint(
+            http, config, app, redirect_uri=redirect_uri, network=self.kind.value
         )
 
     # --- one connected account ----------------------------------------------------------------

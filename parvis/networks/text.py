@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -111,34 +112,45 @@ class Facet:
         }
 
 
+_TAG = regex.compile(r"(?<=^|\s)[#\uFF03]([^\s#\uFF03]*[^\d\s\p{P}][^\s]*)")
+
+
 def bluesky_facets(text: str) -> list[Facet]:
     """Links, @mentions and #tags of ``text`` with UTF-8 byte offsets, in text order.
 
     Links written without a protocol get ``https://``; tags longer than 64 graphemes are
     skipped (the lexicon rejects them).
     """
-
-    def byte_offset(index: int) -> int:
-        return utf8_length(text[:index])
-
-    facets: list[Facet] = []
     link_spans = extract_urls(text)
-    for span in link_spans:
-        uri = span.url if span.has_protocol else "https://" + span.url
-        facets.append(Facet(byte_offset(span.start), byte_offset(span.end), "link", uri))
+    link_starts = [span.start for span in link_spans]
 
     def inside_link(index: int) -> bool:
-        return any(span.start <= index < span.end for span in link_spans)
+        # Links are in order and do not overlap: only the last one starting at or before
+        # ``index`` may hold it.
+        last = bisect_right(link_starts, index) - 1
+        return last >= 0 and index < link_spans[last].end
 
+    found: list[tuple[int, int, str, str]] = []  # (start, end) in characters
+    for span in link_spans:
+        uri = span.url if span.has_protocol else "https://" + span.url
+        found.append((span.start, span.end, "link", uri))
     for match in _HANDLE_MENTION.finditer(text):
         handle = match.group(1)
         if "." in handle and not inside_link(match.start()):
-            start, end = match.start(), match.end()
-            facets.append(Facet(byte_offset(start), byte_offset(end), "mention", handle))
-    for match in regex.finditer(r"(?<=^|\s)[#\uFF03]([^\s#\uFF03]*[^\d\s\p{P}][^\s]*)", text):
+            found.append((match.start(), match.end(), "mention", handle))
+    for match in _TAG.finditer(text):
         tag = match.group(1).rstrip(".,;:!?)")
         if tag and grapheme_count(tag) <= 64 and not inside_link(match.start()):
-            start = match.start()
-            end = match.start(1) + len(tag)
-            facets.append(Facet(byte_offset(start), byte_offset(end), "tag", tag))
+            found.append((match.start(), match.start(1) + len(tag), "tag", tag))
+    # UTF-8 offsets of every character offset needed, counted in one pass from left to right.
+    byte_offsets: dict[int, int] = {}
+    position = offset = 0
+    for index in sorted({i for start, end, _kind, _value in found for i in (start, end)}):
+        offset += utf8_length(text[position:index])
+        byte_offsets[index] = offset
+        position = index
+    facets = [
+        Facet(byte_offsets[start], byte_offsets[end], kind, value)
+        for start, end, kind, value in found
+    ]
     return sorted(facets, key=lambda facet: facet.byte_start)

@@ -9,6 +9,7 @@ length; with v3, a whole emoji sequence (ZWJ family, flag, keycap, skin tone) we
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -59,6 +60,7 @@ _EMOJI = regex.compile(
     r"|\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F"
     rf"|{_EMOJI_ATOM}{_EMOJI_TAIL}(?:\u200D{_EMOJI_ATOM}{_EMOJI_TAIL})*"
 )
+_EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
 
 
 @dataclass(frozen=True)
@@ -81,13 +83,19 @@ def _utf16_len(text: str) -> int:
 def emoji_spans(text: str) -> list[tuple[int, int]]:
     """[start, end) of every emoji sequence; text-style symbols (©, ☺) count only with VS16
     or when they are emoji by default, as on X."""
-    return [m.span() for m in _EMOJI.finditer(text) if _is_emoji(m.group(0))]
+    found = []
+    for match in _EMOJI.finditer(text):
+        start, end = match.span()
+        if end - start > 1 or _is_emoji(text[start]):
+            found.append((start, end))
+    return found
 
 
+@cache
 def _is_emoji(found: str) -> bool:
     # \p{Extended_Pictographic} alone also matches text-default symbols such as © or ‼; X
     # weighs those by their code point, so a lone one is not treated as an emoji here.
-    return len(found) > 1 or bool(regex.match(r"\p{Emoji_Presentation}", found))
+    return len(found) > 1 or _EMOJI_PRESENTATION.match(found) is not None
 
 
 def _weight(code_point: int, config: TwitterTextConfig) -> int:
@@ -99,44 +107,87 @@ def _weight(code_point: int, config: TwitterTextConfig) -> int:
     return config.default_weight
 
 
+@cache
+def _range_classes(config: TwitterTextConfig) -> tuple[tuple[re.Pattern[str], int], ...]:
+    """One character class per weight range (BMP only: astral code points never fall in a
+    range), to weigh long stretches of plain text without a Python loop per character."""
+    classes = []
+    previous_end = -1
+    for weight_range in sorted(config.ranges, key=lambda r: r.start):
+        # _weight() takes the first range that holds a code point: ranges must not overlap
+        # for a sum per range to give the same answer.
+        assert weight_range.start > previous_end, "overlapping weight ranges"
+        previous_end = weight_range.end
+        low, high = weight_range.start, min(weight_range.end, 0xFFFF)
+        if low <= high:
+            pattern = re.compile(f"[{re.escape(chr(low))}-{re.escape(chr(high))}]")
+            classes.append((pattern, weight_range.weight))
+    return tuple(classes)
+
+
+def _plain_weight(chunk: str, config: TwitterTextConfig) -> int:
+    """Sum of :func:`_weight` over the characters of ``chunk``."""
+    total = config.default_weight * len(chunk)
+    for pattern, weight in _range_classes(config):
+        total += (weight - config.default_weight) * len(pattern.findall(chunk))
+    return total
+
+
 def parse_tweet(text: str, config: TwitterTextConfig = V3) -> ParsedTweet:
-    """Weighted length and validity of ``text`` under ``config`` (default: X today)."""
+    """Weighted length and validity of ``text`` under ``config`` (default: X today).
+
+    The text is a sequence of links, emoji sequences (v3) and single code points; once the
+    weight passes the limit (or an invalid character is met) the end of the valid range is
+    known, and the rest is only added up, a stretch of plain text at a time.
+    """
     normalized = unicodedata.normalize("NFC", text)
     segments = {span.start: span.end for span in extract_urls(normalized)}
     url_starts = set(segments)
     if config.emoji_parsing:
         for start, end in emoji_spans(normalized):
             segments.setdefault(start, end)
-    offsets = [0]
-    for char in normalized:
-        offsets.append(offsets[-1] + (2 if ord(char) > 0xFFFF else 1))
+    starts = sorted(segments)
     weighted = 0
     valid = True
-    valid_display = 0
-    index = 0
+    display_last = -1  # the last code point of the valid range (-1: none)
     limit = config.max_weighted_length * config.scale
-    while index < len(normalized):
-        if index in url_starts:
-            weighted += config.url_length * config.scale
+    index = 0
+    following = 0  # index into ``starts``
+    size = len(normalized)
+    while index < size:
+        while following < len(starts) and starts[following] < index:
+            following += 1  # a segment that starts inside one already counted is skipped
+        next_start = starts[following] if following < len(starts) else size
+        if index == next_start:
+            weighted += (
+                config.url_length * config.scale if index in url_starts else config.default_weight
+            )
             last = segments[index] - 1
-        elif index in segments:
-            weighted += config.default_weight
-            last = segments[index] - 1
-        else:
+            valid = valid and normalized[last] not in INVALID_CHARACTERS
+            if valid and weighted <= limit:
+                display_last = last
+            index = last + 1
+            continue
+        while index < next_start and valid and weighted <= limit:
             weighted += _weight(ord(normalized[index]), config)
-            last = index
-        valid = valid and normalized[last] not in INVALID_CHARACTERS
-        if valid and weighted <= limit:
-            valid_display = offsets[last + 1] - 1
-        index = last + 1
+            valid = normalized[index] not in INVALID_CHARACTERS
+            if valid and weighted <= limit:
+                display_last = index
+            index += 1
+        if index < next_start:  # past the limit: the rest of the stretch is only counted
+            chunk = normalized[index:next_start]
+            weighted += _plain_weight(chunk, config)
+            valid = valid and not any(char in chunk for char in INVALID_CHARACTERS)
+            index = next_start
     length = weighted // config.scale
     text_units = _utf16_len(text)
+    valid_display = _utf16_len(normalized[: display_last + 1]) - 1 if display_last >= 0 else 0
     return ParsedTweet(
         weighted_length=length,
         valid=valid and 0 < length <= config.max_weighted_length,
         permillage=length * 1000 // config.max_weighted_length,
         valid_range_start=0,
-        valid_range_end=valid_display + text_units - offsets[-1],
+        valid_range_end=valid_display + text_units - _utf16_len(normalized),
         display_range_start=0,
         display_range_end=max(text_units - 1, 0),
     )

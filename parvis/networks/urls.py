@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from parvis.networks import views, webhook_views
+from parvis.networks import app_setup_views, views, webhook_views
+from parvis.networks.app_guides import GUIDES
 from parvis.networks.provider import ConnectMethod
 from parvis.networks.registry import providers, webhook_endpoints
 
@@ -26,6 +27,19 @@ def _connect_routes() -> list[URLPattern]:
     ]
 
 
+def _app_setup_routes() -> list[URLPattern]:
+    """The app assistant of each network that needs a developer app of Parvis' own."""
+    return [
+        path(
+            f"o/<slug:org>/accounts/apps/{kind.value}/",
+            app_setup_views.app_setup_page,
+            {"kind": kind.value},
+            name=f"app_setup_{kind.value}",
+        )
+        for kind in GUIDES
+    ]
+
+
 def _webhook_routes() -> list[URLPattern]:
     return [
         path(
@@ -42,6 +56,7 @@ urlpatterns = [
     path("o/<slug:org>/accounts/", views.accounts, name="accounts"),
     path("o/<slug:org>/accounts/connect/", views.connect_oauth, name="connect_oauth"),
     *_connect_routes(),
+    *_app_setup_routes(),
     path("o/<slug:org>/accounts/choose/<int:attempt_id>/", views.choose, name="choose"),
     path(
         "o/<slug:org>/accounts/<int:account_id>/disconnect/",

@@ -7,6 +7,10 @@ that says what to change, so the composer can show them all beside the right fie
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parvis.core.vocabulary import NETWORK_LABELS
 from parvis.networks.capabilities import Capabilities, ImageRules, TextCounting, VideoRules
@@ -15,13 +19,12 @@ from parvis.networks.text import hashtags, mentions, text_length, utf8_length
 
 NNBSP = "\u202f"  # French thousands separator and space before « ; : ! ? »
 
-UNITS: dict[TextCounting, str] = {
-    TextCounting.X_WEIGHTED: "caractères pondérés",
-    TextCounting.GRAPHEMES: "caractères",
-    TextCounting.MASTODON: "caractères (un lien compte pour {url})",
-    TextCounting.LINKEDIN_ESCAPED: "caractères (symboles spéciaux comptés double)",
-    TextCounting.CODE_POINTS: "caractères",
-}
+# The longest text Parvis takes in (a post, a variant for one account, a first comment), in
+# characters (code points). It must hold the longest post a network accepts, Facebook's
+# 63,206 characters, with room to paste a longer text and cut it down in the composer; beyond
+# it, checking and adapting a text against each chosen account would only cost server time for
+# a text that no network publishes. docs/benchmarks.md gives what checking one costs.
+MAX_TEXT_LENGTH = 100_000
 
 
 def fr_number(value: float) -> str:
@@ -42,30 +45,117 @@ def effective_text(draft: Draft, capabilities: Capabilities) -> str:
 
 
 def validate(draft: Draft, capabilities: Capabilities) -> list[ValidationIssue]:
-    """Every reason ``draft`` cannot be published on ``capabilities.network`` (empty = OK)."""
-    return [
-        *_text_issues(effective_text(draft, capabilities), capabilities),
+    """Every reason ``draft`` cannot be published on ``capabilities.network`` (empty = OK).
+
+    A text longer than :data:`MAX_TEXT_LENGTH` gets that one issue and is not counted.
+    """
+    return check(draft, capabilities).issues
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check` found: the issues, and the length of the text as it will be sent,
+    in the network's unit (in characters when it is over :data:`MAX_TEXT_LENGTH`)."""
+
+    issues: list[ValidationIssue]
+    length: int
+
+
+def check(draft: Draft, capabilities: Capabilities) -> Checked:
+    """:func:`validate`, with the length it counted (the composer shows it)."""
+    text = effective_text(draft, capabilities)
+    # The limit is on what was typed; the link a network gets appended does not count.
+    refusal = over_maximum(draft.text)
+    length = len(text) if refusal is not None else text_length(text, capabilities)
+    issues = [
+        *([refusal] if refusal is not None else _text_issues(text, length, capabilities)),
         *_title_issues(draft, capabilities),
         *_first_comment_issues(draft, capabilities),
         *_media_issues(draft.media, capabilities),
     ]
+    return Checked(issues, length)
 
 
-def _text_issues(text: str, caps: Capabilities) -> Iterator[ValidationIssue]:
+def over_maximum(text: str, *, field: str = "text") -> ValidationIssue | None:
+    """The refusal of a text longer than :data:`MAX_TEXT_LENGTH`, or None."""
+    if len(text) <= MAX_TEXT_LENGTH:
+        return None
+    values = {"length": fr_number(len(text)), "maximum": fr_number(MAX_TEXT_LENGTH)}
+    if field == "first_comment":
+        message = _(
+            "The first comment is %(length)s characters long; Parvis accepts %(maximum)s at "
+            "most: shorten it."
+        )
+    else:
+        message = _(
+            "The text is %(length)s characters long; Parvis accepts %(maximum)s at most: "
+            "shorten it."
+        )
+    return ValidationIssue(f"{field}_over_maximum", message % values, field=field)
+
+
+def too_long_message(length: int, caps: Capabilities, *, first_comment: bool = False) -> str:
+    """What to remove from a text (or a first comment) over the network's limit, in the unit
+    the network counts, saying what counts more than one character."""
+    network = NETWORK_LABELS[caps.network]
+    excess = length - caps.text_limit
+    values = {
+        "length": fr_number(length),
+        "limit": fr_number(caps.text_limit),
+        "excess": fr_number(excess),
+        "network": network,
+        "url": caps.url_length,
+    }
+    if first_comment:
+        what = _("The first comment is %(length)s characters long on %(network)s") % values
+    else:
+        what = _("The text is %(length)s characters long on %(network)s") % values
+    if caps.counting is TextCounting.X_WEIGHTED:
+        # twitter-text v3: a code point outside Latin, Greek, Cyrillic, Hebrew, Arabic, Indic
+        # scripts and common punctuation weighs 2 (Chinese, Japanese, Korean, €, …), an
+        # emoji sequence weighs 2, a link 23.
+        advice = ngettext(
+            "%(limit)s at most: remove the equivalent of %(excess)s character. %(network)s "
+            "counts each emoji, each Chinese, Japanese or Korean character and some symbols "
+            "(such as €) as two characters, and each link as %(url)s, whatever its length.",
+            "%(limit)s at most: remove the equivalent of %(excess)s characters. %(network)s "
+            "counts each emoji, each Chinese, Japanese or Korean character and some symbols "
+            "(such as €) as two characters, and each link as %(url)s, whatever its length.",
+            excess,
+        )
+    elif caps.counting is TextCounting.MASTODON:
+        advice = ngettext(
+            "%(limit)s at most: remove the equivalent of %(excess)s character (each link "
+            "counts as %(url)s).",
+            "%(limit)s at most: remove the equivalent of %(excess)s characters (each link "
+            "counts as %(url)s).",
+            excess,
+        )
+    elif caps.counting is TextCounting.LINKEDIN_ESCAPED:
+        advice = ngettext(
+            "%(limit)s at most: remove the equivalent of %(excess)s character (the symbols "
+            "\\ | { } @ [ ] ( ) < > # * _ ~ count as two).",
+            "%(limit)s at most: remove the equivalent of %(excess)s characters (the symbols "
+            "\\ | { } @ [ ] ( ) < > # * _ ~ count as two).",
+            excess,
+        )
+    else:
+        advice = ngettext(
+            "%(limit)s at most: remove %(excess)s character.",
+            "%(limit)s at most: remove %(excess)s characters.",
+            excess,
+        )
+    return _("%(what)s, %(advice)s") % {"what": what, "advice": advice % values}
+
+
+def _text_issues(text: str, length: int, caps: Capabilities) -> Iterator[ValidationIssue]:
     network = NETWORK_LABELS[caps.network]
     if not text.strip():
         if caps.text_required and not caps.media_required:
             yield ValidationIssue("text_empty", f"Le texte est vide{NNBSP}: écrivez votre message.")
         return
-    length = text_length(text, caps)
     if length > caps.text_limit:
-        unit = UNITS[caps.counting].format(url=caps.url_length)
-        yield ValidationIssue(
-            "text_too_long",
-            f"Le texte fait {fr_number(length)} {unit} sur {network}, "
-            f"{fr_number(caps.text_limit)} au maximum{NNBSP}: "
-            f"retirez {fr_number(length - caps.text_limit)} caractères.",
-        )
+        yield ValidationIssue("text_too_long", too_long_message(length, caps))
     if caps.text_byte_limit is not None and utf8_length(text) > caps.text_byte_limit:
         excess = utf8_length(text) - caps.text_byte_limit
         yield ValidationIssue(
@@ -124,13 +214,15 @@ def _first_comment_issues(draft: Draft, caps: Capabilities) -> Iterator[Validati
             field="first_comment",
         )
         return
+    refusal = over_maximum(draft.first_comment, field="first_comment")
+    if refusal is not None:
+        yield refusal
+        return
     length = text_length(draft.first_comment, caps)
     if length > caps.text_limit:
         yield ValidationIssue(
             "first_comment_too_long",
-            f"Le premier commentaire fait {fr_number(length)} caractères sur {network}, "
-            f"{fr_number(caps.text_limit)} au maximum{NNBSP}: "
-            f"retirez {fr_number(length - caps.text_limit)} caractères.",
+            too_long_message(length, caps, first_comment=True),
             field="first_comment",
         )
 

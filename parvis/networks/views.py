@@ -23,11 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from parvis.accounts.access import OrgRequest, org_view
+from parvis.accounts.instance_admin import is_instance_admin
 from parvis.accounts.roles import Role
 from parvis.accounts.selectors import default_organisation
+from parvis.core.public_url import public_base_url
 from parvis.core.scoping import get_scoped_or_404
 from parvis.core.vocabulary import NETWORK_LABELS, Network
 from parvis.networks import connecting, selectors, services
+from parvis.networks.app_guides import GUIDES
 from parvis.networks.connecting import ConnectFailed
 from parvis.networks.forms import ChooseAccountsForm, OAuthConnectForm
 from parvis.networks.models import OAuthState, SocialAccount
@@ -41,7 +44,9 @@ def connect_url_name(kind: Network) -> str:
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    """Parvis' address for the networks (redirect URIs): the configured public address, the
+    one the app assistant shows to paste, never the Host a browser sent."""
+    return public_base_url()
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ def _page(
         "states": selectors.account_states(organisation),
         "cards": cards,
         "can_manage": request.membership.can(Role.MANAGER),
+        "is_instance_admin": is_instance_admin(request.user),
+        "app_setup_kinds": {kind.value for kind in GUIDES},
         "callback_urls": {
             network.kind.value: connecting.oauth_callback_url(network.kind, base_url)
             for network in providers()

@@ -20,7 +20,6 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from parvis.accounts.services import api_keys_revoke_created_by
 from parvis.core.audit import audit_record
 from parvis.core.enqueue import task_send_on_commit
 from parvis.core.models import AuditEvent
+from parvis.core.public_url import public_reverse
 from parvis.privacy import registry, selectors
 from parvis.privacy.deletion import (
     organisation_files_delete,
@@ -62,10 +62,8 @@ def _require(membership: Membership, minimum: str) -> None:
         raise PermissionDenied(_("Your role does not allow this."))
 
 
-def _privacy_url(organisation: Organisation, base_url: str = "") -> str:
-    return (base_url or settings.PUBLIC_BASE_URL) + reverse(
-        "privacy:overview", kwargs={"org": organisation.slug}
-    )
+def _privacy_url(organisation: Organisation) -> str:
+    return public_reverse("privacy:overview", org=organisation.slug)
 
 
 def _mail_owners(
@@ -97,7 +95,7 @@ def _owners(organisation: Organisation) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def organisation_deletion_request(
-    *, membership: Membership, confirmation: str, base_url: str = ""
+    *, membership: Membership, confirmation: str
 ) -> OrganisationDeletion:
     """Schedule the organisation's deletion in ``ORGANISATION_DELETION_DELAY_DAYS`` days and
     e-mail every owner. ``confirmation`` must be the organisation's name, typed again."""
@@ -125,7 +123,7 @@ def organisation_deletion_request(
         "name": organisation.name,
         "requested_by": membership.user.display_name,
         "due_at": timezone.localtime(deletion.due_at, organisation.tzinfo),
-        "url": _privacy_url(organisation, base_url),
+        "url": _privacy_url(organisation),
     }
     _mail_owners(
         _owners(organisation),

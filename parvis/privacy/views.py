@@ -72,7 +72,6 @@ def deletion_request(request: OrgRequest) -> HttpResponse:
         deletion = services.organisation_deletion_request(
             membership=request.membership,
             confirmation=form.cleaned_data["confirmation"],
-            base_url=request.build_absolute_uri("/").rstrip("/"),
         )
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):  # about the organisation, not the form

@@ -37,6 +37,7 @@ from parvis.core.api_schemas import (
 )
 from parvis.core.scoping import get_scoped_or_404
 from parvis.core.vocabulary import ContentCategory
+from parvis.networks.validation import MAX_TEXT_LENGTH, over_maximum
 from parvis.publishing import selectors
 from parvis.publishing.models import Post, PostTarget
 from parvis.publishing.services import approvals, editing, scheduling
@@ -63,6 +64,27 @@ def _plausible(moment: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_plausible)]
+
+
+def _text_within_maximum(text: str) -> str:
+    issue = over_maximum(text)
+    if issue is not None:
+        raise ValueError(issue.message)
+    return text
+
+
+def _first_comment_within_maximum(text: str) -> str:
+    issue = over_maximum(text, field="first_comment")
+    if issue is not None:
+        raise ValueError(issue.message)
+    return text
+
+
+# A post's text and its first comment: at most ``MAX_TEXT_LENGTH`` characters, as in the
+# composer. Longer is a 422 that says so, before any work is done on it.
+_LONGEST = Field(json_schema_extra={"maxLength": MAX_TEXT_LENGTH})
+PostText = Annotated[str, _LONGEST, AfterValidator(_text_within_maximum)]
+FirstComment = Annotated[str, _LONGEST, AfterValidator(_first_comment_within_maximum)]
 
 
 class TargetOut(Schema):
@@ -98,10 +120,10 @@ class PostOut(Schema):
 
 
 class PostIn(InputSchema):
-    body: str = ""
+    body: PostText = ""
     account_ids: AccountIds = []
     link: WebLink = ""
-    first_comment: str = ""
+    first_comment: FirstComment = ""
     category: Category = ""
 
 
@@ -109,10 +131,10 @@ class PostPatch(InputSchema):
     """Only the fields sent change. ``version`` (the one last read) refuses to overwrite a
     newer save with a 400 ``conflict``."""
 
-    body: str | None = None
+    body: PostText | None = None
     account_ids: AccountIds | None = None
     link: WebLink | None = None
-    first_comment: str | None = None
+    first_comment: FirstComment | None = None
     category: Category | None = None
     version: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
 

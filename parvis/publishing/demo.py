@@ -14,7 +14,7 @@ from django.utils import timezone
 from parvis.accounts.models import Organisation, User
 from parvis.core.vocabulary import ContentCategory
 from parvis.networks.models import SocialAccount
-from parvis.publishing.models import Post, PostComment, PostTarget, QueueSlot
+from parvis.publishing.models import Post, PostComment, PostTarget
 
 DEMO_ACCOUNTS = (
     ("facebook", "menuiserie-martin", "Menuiserie Martin"),
@@ -138,10 +138,6 @@ def fill(organisation: Organisation, owner: User) -> None:
         or owner
     )
     today = timezone.now().astimezone(organisation.tzinfo)
-    for weekday, hour in ((1, 9), (3, 12)):
-        QueueSlot.objects.create(
-            organisation=organisation, weekday=weekday, local_time=time(hour, 0)
-        )
     for index, (days, hour, category, text, status) in enumerate(PLAN):
         when = _at(today + timedelta(days=days), hour, organisation)
         author = contributor if status == "pending_approval" else owner
@@ -157,7 +153,10 @@ def fill(organisation: Organisation, owner: User) -> None:
             created_at=when - timedelta(days=3),
             updated_at=when - timedelta(days=2),
         )
-        for number, account in enumerate(accounts[: 2 + index % 2]):
+        # The failed post goes to every account, so that Instagram's refusal shows beside the
+        # accounts where it went out (a « partly failed » post with nothing failed misleads).
+        chosen = accounts if status == "failed" else accounts[: 2 + index % 2]
+        for number, account in enumerate(chosen):
             target = PostTarget(organisation=organisation, post=post, account=account, due_at=when)
             if status == "published":
                 target.status = PostTarget.Status.PUBLISHED

@@ -8,10 +8,10 @@ import ipaddress
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
+from parvis.core.public_url import public_url
 from parvis.publishing.models import MediaAsset, MediaRendition
 
 SALT = "parvis.publishing.media-url"
@@ -35,7 +35,7 @@ def signed_media_url(
         grant["r"] = rendition.pk
     token = signing.dumps(grant, salt=SALT, compress=True)
     path = reverse("posts:media_public", kwargs={"token": token})
-    return f"{settings.PUBLIC_BASE_URL}{path}"
+    return public_url(path)
 
 
 def media_grant_from_token(token: str, *, now: datetime) -> tuple[int, int | None] | None:

@@ -18,11 +18,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.models import OrganisationOwned
 from parvis.core.sending.models import AttemptRecord, Leased
+from parvis.core.text import shorten
 from parvis.core.vocabulary import ContentCategory, category_label
 
 
@@ -166,7 +167,7 @@ class Post(OrganisationOwned):
 
     def __str__(self) -> str:
         first_line = (self.body or "").strip().splitlines()[0] if self.body.strip() else ""
-        return first_line[:60] or f"post {self.pk}"
+        return shorten(first_line, 60) or gettext("Post without text (%(id)s)") % {"id": self.pk}
 
     @property
     def is_editable(self) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
+from parvis.core.public_url import public_host, public_reverse
 from parvis.publishing import csvio, ical, selectors
 from parvis.publishing.models import CalendarFeed
 
@@ -18,12 +18,14 @@ from parvis.publishing.models import CalendarFeed
 def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     """Public by design: the unguessable token is the only key (rotate it to revoke)."""
     feed = get_object_or_404(CalendarFeed.objects.select_related("organisation"), token=token)
-    host = settings.PUBLIC_BASE_URL.split("://", 1)[-1].split("/", 1)[0]
+    slug = feed.organisation.slug
     body = ical.calendar(
         selectors.calendar_posts(feed.organisation),
         name=feed.organisation.name,
-        host=host,
+        # The configured address, never the Host header: calendar apps keep these for good.
+        host=public_host(),
         now=timezone.now(),
+        post_url=lambda post: public_reverse("posts:detail", org=slug, post_id=post.pk),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"

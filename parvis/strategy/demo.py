@@ -119,3 +119,10 @@ def fill(organisation: Organisation, owner: User) -> None:
     # Monday's tasks are done, as a leader who started the week well.
     for task in routine.tasks.filter(weekday=0):
         services.task_set_done(actor=actor, task=task, now=now)
+
+
+def set_up_tools(organisation: Organisation, owner: User) -> None:
+    """Adopt the demo's plan again, now that its accounts exist: the queue gets one slot per
+    account of the plan's networks and the inbox the plan's goal, as for a real company."""
+    plan = Plan.objects.filter(organisation=organisation).latest("created_at")
+    services.plan_accept(actor=Actor(organisation, "owner", owner), plan=plan)

@@ -22,11 +22,7 @@ from django.utils.translation import gettext as _
 from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.enqueue import task_send
-from parvis.networks.models import SocialAccount
-from parvis.publishing.models import Post, QueueSlot
-from parvis.publishing.services.editing import post_create
-from parvis.publishing.services.queue import queue_slot_add
-from parvis.strategy import engine, selectors
+from parvis.strategy import engine, selectors, tools
 from parvis.strategy.models import (
     AlignmentSnapshot,
     Diagnostic,
@@ -35,7 +31,6 @@ from parvis.strategy.models import (
     WeeklyRoutine,
     week_code,
 )
-from parvis.strategy.texts import local
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +38,7 @@ if TYPE_CHECKING:
     from parvis.accounts.models import Organisation
 
 
-def _own(actor: Actor, row: Diagnostic | Plan | RoutineTask) -> None:
+def own(actor: Actor, row: Diagnostic | Plan | RoutineTask) -> None:
     if row.organisation_id != actor.organisation.pk:
         raise PermissionDenied(_("This belongs to another organisation."))
 
@@ -89,7 +84,7 @@ def diagnostic_save(
     lost); ``None`` clears an answer. A completed diagnostic is history and never changes.
     """
     actor.require(Role.MANAGER)
-    _own(actor, diagnostic)
+    own(actor, diagnostic)
     if diagnostic.is_complete:
         raise ValidationError(_("This diagnostic is completed; start a new one to change it."))
     errors = engine.validate_answers(answers)
@@ -118,7 +113,7 @@ def diagnostic_complete(
     answers are not complete and valid.
     """
     actor.require(Role.MANAGER)
-    _own(actor, diagnostic)
+    own(actor, diagnostic)
     if diagnostic.is_complete:
         raise ValidationError(_("This diagnostic is already completed."))
     now = now or timezone.now()
@@ -158,53 +153,39 @@ def _plan_create(*, diagnostic: Diagnostic, profile: engine.CompanyProfile, now:
 @dataclass(frozen=True)
 class AcceptOutcome:
     plan: Plan
-    slots_created: int
+    tools: tools.PlanTools
+
+    @property
+    def slots_created(self) -> int:
+        return self.tools.slots_created
 
 
 @transaction.atomic
 def plan_accept(*, actor: Actor, plan: Plan, now: datetime | None = None) -> AcceptOutcome:
-    """Adopt the plan: its publishing slots become recurring slots of the publishing queue.
+    """Adopt the plan: it sets up the tools (``strategy.tools``): the publishing queue's slots
+    for each account of the networks it chose, and the inbox's response-time goal.
 
-    Safe to repeat: a slot that already exists (same day, time and account) is not doubled.
+    Safe to repeat: a slot that already exists (same day, time and account) is not doubled, and
+    adopting again after connecting an account adds that account's slots.
     """
     actor.require(Role.MANAGER)
-    _own(actor, plan)
+    own(actor, plan)
     now = now or timezone.now()
     week = week_code(timezone.localtime(now, actor.organisation.tzinfo).date())
-    routine = engine.build_routine(
-        selectors.engine_plan(plan), minutes_available=plan.minutes_per_week, week=week
-    )
-    created = _queue_slots_create(actor=actor, slots=routine.queue_slots)
+    chosen = selectors.engine_plan(plan)
+    routine = engine.build_routine(chosen, minutes_available=plan.minutes_per_week, week=week)
+    set_up = tools.tools_set_up(actor=actor, plan=chosen, routine=routine)
     if plan.accepted_at is None:
         plan.accepted_at = now
         plan.accepted_by = actor.user
         plan.save(update_fields=["accepted_at", "accepted_by"])
-    actor.audit("plan.accepted", plan, queue_slots=created)
-    return AcceptOutcome(plan, created)
-
-
-def _queue_slots_create(*, actor: Actor, slots: tuple[engine.QueueSlot, ...]) -> int:
-    """Create the publishing queue's recurring slots through the publishing services."""
-    publisher = actor
-    created = 0
-    for slot in slots:
-        # The organisation's first account on that network; none yet: a slot for any account.
-        account = (
-            SocialAccount.objects.for_organisation(actor.organisation)
-            .filter(kind=slot.network.value)
-            .first()
-        )
-        exists = (
-            QueueSlot.objects.for_organisation(actor.organisation)
-            .filter(weekday=slot.weekday, local_time=slot.at, account=account)
-            .exists()
-        )
-        if not exists:
-            queue_slot_add(
-                actor=publisher, weekday=slot.weekday, local_time=slot.at, account=account
-            )
-            created += 1
-    return created
+    actor.audit(
+        "plan.accepted",
+        plan,
+        queue_slots=set_up.slots_created,
+        goal_hours=set_up.goal_hours,
+    )
+    return AcceptOutcome(plan, set_up)
 
 
 def routine_ensure(*, plan: Plan, week: int) -> WeeklyRoutine:
@@ -259,7 +240,7 @@ def task_set_done(
 ) -> RoutineTask:
     """Tick (or untick) a task of the week."""
     actor.require(Role.CONTRIBUTOR)
-    _own(actor, task)
+    own(actor, task)
     if done == task.is_done:
         return task
     task.done_at = (now or timezone.now()) if done else None
@@ -267,38 +248,6 @@ def task_set_done(
     task.save(update_fields=["done_at", "done_by"])
     actor.audit("routine_task.done" if done else "routine_task.undone", task)
     return task
-
-
-@transaction.atomic
-def task_draft_post(*, actor: Actor, task: RoutineTask, now: datetime | None = None) -> Post:
-    """A draft post written from the task's idea, on the organisation's accounts of the task's
-    network, with the task's content category. Repeating returns the same draft.
-
-    The idea is written in the language the person reads it in (the active one): the draft is
-    theirs to finish, in the words they were shown.
-    """
-    actor.require(Role.CONTRIBUTOR)
-    _own(actor, task)
-    if task.kind != RoutineTask.Kind.PUBLISH or not task.idea:
-        raise ValidationError(_("This task has no content idea."))
-    if task.post is not None:
-        return task.post
-    account_ids = list(
-        SocialAccount.objects.for_organisation(actor.organisation)
-        .filter(kind=task.network)
-        .values_list("pk", flat=True)
-    )
-    post = post_create(
-        actor=actor,
-        body=local(task.idea),
-        account_ids=account_ids,
-        category=task.category,
-        now=now,
-    )
-    task.post = post
-    task.save(update_fields=["post"])
-    actor.audit("routine_task.drafted", task, post_id=post.pk)
-    return post
 
 
 # --- alignment ------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from parvis.strategy import views
+from parvis.strategy import assistant_views, views
 
 app_name = "strategy"
 
@@ -29,4 +29,13 @@ urlpatterns = [
         name="alignment_refresh",
     ),
     path("o/<slug:org>/strategy/review/", views.review, name="review"),
+    # The composer's « Assistant » (parvis/strategy/assistant_views.py).
+    path("o/<slug:org>/assistant/", assistant_views.panel, name="assistant"),
+    path("o/<slug:org>/assistant/preview/", assistant_views.preview, name="assistant_preview"),
+    path("o/<slug:org>/assistant/send/", assistant_views.send, name="assistant_send"),
+    path(
+        "o/<slug:org>/assistant/alt/<int:media_id>/",
+        assistant_views.alt_text,
+        name="assistant_alt",
+    ),
 ]

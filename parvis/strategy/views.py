@@ -21,7 +21,7 @@ from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
-from parvis.strategy import charts, engine, forms, selectors, services
+from parvis.strategy import charts, drafting, engine, forms, selectors, services, tools
 from parvis.strategy.engine.scoring import AXIS_LABELS
 from parvis.strategy.models import Diagnostic, Plan, RoutineTask, week_code, week_monday
 from parvis.strategy.texts import local
@@ -87,6 +87,18 @@ def _render_step(
     return render(request, "strategy/diagnostic_step.html", context)
 
 
+def _render_recap(request: OrgRequest, diagnostic: Diagnostic) -> HttpResponse:
+    answers = dict(diagnostic.answers)
+    where = engine.progress(answers)
+    context = {
+        "diagnostic": diagnostic,
+        "recap": forms.recap(answers),
+        "resume_step": where.next_section_id or engine.QUESTIONNAIRE[-1].id,
+        **_progress_context(answers),
+    }
+    return render(request, "strategy/diagnostic_recap.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 @org_view(Role.MANAGER)
 def diagnostic(request: OrgRequest) -> HttpResponse:
@@ -107,6 +119,9 @@ def diagnostic(request: OrgRequest) -> HttpResponse:
         )
     if request.method == "GET":
         where = engine.progress(current.answers)
+        if "step" not in request.GET and where.answered:
+            # Resuming: first the answers given so far, each with a link to change it.
+            return _render_recap(request, current)
         section = (
             forms.section_by_id(request.GET.get("step"))
             or forms.section_by_id(where.next_section_id)
@@ -127,6 +142,7 @@ def diagnostic(request: OrgRequest) -> HttpResponse:
     errors = {**forms.missing_answers(section, current.answers), **errors}
     if errors:
         values = {**current.answers, **{k: v for k, v in submitted.items() if v is not None}}
+        values.update(forms.typed_back(section, request.POST, errors))
         return _render_step(request, current, section, values, errors)
     following = forms.next_section(section)
     if following is not None:
@@ -194,6 +210,14 @@ def result(request: OrgRequest) -> HttpResponse:
 # --- plan and week --------------------------------------------------------------------------
 
 
+def _tools_now(request: OrgRequest, current: Plan) -> tools.PlanTools:
+    chosen = selectors.engine_plan(current)
+    routine = engine.build_routine(
+        chosen, minutes_available=current.minutes_per_week, week=week_code(_today())
+    )
+    return tools.plan_tools(request.organisation, chosen, routine)
+
+
 @org_view()
 def plan(request: OrgRequest) -> HttpResponse:
     current = selectors.current_plan(request.organisation)
@@ -205,6 +229,7 @@ def plan(request: OrgRequest) -> HttpResponse:
         "data": current.data,
         "mix": sorted(mix.items(), key=lambda kv: -kv[1]),
         "can_accept": request.membership.can(Role.MANAGER),
+        "tools": _tools_now(request, current) if current.accepted_at else None,
     }
     return render(request, "strategy/plan.html", context)
 
@@ -223,9 +248,17 @@ def plan_accept(request: OrgRequest) -> HttpResponse:
             "Plan adopted: %(count)d recurring slots added to the publishing queue.",
             outcome.slots_created,
         )
-        % {"count": outcome.slots_created},
+        % {"count": outcome.slots_created}
+        + " "
+        + ngettext(
+            "Inbox response-time goal: %(hours)d hour.",
+            "Inbox response-time goal: %(hours)d hours.",
+            outcome.tools.goal_hours,
+        )
+        % {"hours": outcome.tools.goal_hours},
     )
-    return redirect("strategy:week", org=request.organisation.slug)
+    url = reverse("strategy:plan", args=[request.organisation.slug])
+    return redirect(f"{url}#tools")
 
 
 def week_context(request: OrgRequest, current: Plan, week: int) -> dict[str, Any]:
@@ -253,6 +286,7 @@ def week_context(request: OrgRequest, current: Plan, week: int) -> dict[str, Any
         "next_week": _week_label(week_code(routine.monday + timedelta(days=7))),
         "is_this_week": week == week_code(_today()),
         "can_tick": request.membership.can(Role.CONTRIBUTOR),
+        "inbox_ready": tools.inbox_ready(request.organisation),
     }
 
 
@@ -277,7 +311,12 @@ def task_done(request: OrgRequest, task_id: int) -> HttpResponse:
     task = get_scoped_or_404(RoutineTask, request.organisation, pk=task_id)
     services.task_set_done(actor=_actor(request), task=task, done=request.POST.get("done") != "0")
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "strategy/_task.html", {"task": task, "can_tick": True})
+        context = {
+            "task": task,
+            "can_tick": True,
+            "inbox_ready": tools.inbox_ready(request.organisation),
+        }
+        return render(request, "strategy/_task.html", context)
     return redirect(_week_url(request, task))
 
 
@@ -293,7 +332,7 @@ def task_draft(request: OrgRequest, task_id: int) -> HttpResponse:
     counts it), opened in the publishing composer."""
     task = get_scoped_or_404(RoutineTask, request.organisation, pk=task_id)
     try:
-        post = services.task_draft_post(actor=_actor(request), task=task)
+        post = drafting.task_draft_post(actor=_actor(request), task=task)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_week_url(request, task))

@@ -16,7 +16,10 @@ def parvis(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["my_memberships"] = list(memberships_of(user))
+        memberships = list(memberships_of(user))
+        context["my_memberships"] = memberships
+        # The switcher offers the demo only to whoever has none yet (web/_org_switcher_items).
+        context["has_demo"] = any(m.organisation.is_demo for m in memberships)
     if membership is None:
         return context
     slug = membership.organisation.slug

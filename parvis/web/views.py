@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.models import User
 from parvis.accounts.selectors import default_organisation, members_of
 from parvis.strategy.selectors import current_plan
 from parvis.strategy.views import render_week
-from parvis.web.demo import demo_create
+from parvis.web.demo import demo_of, demo_open
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,8 +37,18 @@ def dashboard(request: OrgRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", context)
 
 
-@login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def demo_start(request: HttpRequest) -> HttpResponse:
-    organisation = demo_create(owner=request.user)  # type: ignore[arg-type]
+    """GET: what the demo is, with its button (an address typed or shared lands here, not on
+    an error). POST: open the user's demo organisation, made on the first time."""
+    if request.method == "POST":
+        return _demo_open(request)
+    user = request.user if request.user.is_authenticated else None
+    existing = demo_of(user) if isinstance(user, User) else None
+    return render(request, "web/demo.html", {"existing_demo": existing})
+
+
+@login_required
+def _demo_open(request: HttpRequest) -> HttpResponse:
+    organisation = demo_open(user=request.user)  # type: ignore[arg-type]
     return redirect("web:dashboard", org=organisation.slug)

@@ -214,7 +214,7 @@ def test_new_user_answers_the_local_networks_from_the_keyboard(
     page.keyboard.press("a")
     expect(page.locator("[data-assign]")).to_be_focused()
     page.locator("[data-assign]").select_option(label="Jeanne Martin")
-    page.locator('#pane form[action$="/assign/"] button[type=submit]').click()
+    page.locator("#pane [data-assign-save]").click()
     expect(page.locator("#inbox-list .inbox-item.selected")).to_contain_text(
         "assigned to Jeanne Martin"
     )

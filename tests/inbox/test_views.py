@@ -96,7 +96,7 @@ def test_triage_actions(cast: Cast, account: SocialAccount) -> None:
     client.post(_url(cast, "status", conversation), {"status": "open"})
     client.post(_url(cast, "assign", conversation), {"assignee": str(cast.bob.pk)})
     client.post(_url(cast, "labels", conversation), {"labels": "devis, urgent ,devis"})
-    client.post(_url(cast, "note", conversation), {"text": "Rappeler demain"})
+    client.post(_url(cast, "note", conversation), {"note": "Rappeler demain"})
     conversation.refresh_from_db()
     assert conversation.status == "open"
     assert conversation.assignee == cast.bob
@@ -182,7 +182,7 @@ def test_empty_reply_is_refused_and_goals_and_settings_pages(
     conversation = Conversation.objects.get()
     client = _client(cast)
     response = client.post(_url(cast, "reply", conversation), {"text": "  "}, **HX)
-    assert response.status_code == 400 and not Reply.objects.exists()
+    assert response.status_code == 200 and not Reply.objects.exists()
     assert client.get(_url(cast, "goals")).status_code == 200
     response = client.post(
         _url(cast, "settings"),

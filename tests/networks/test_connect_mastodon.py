@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from parvis.core.models import AuditEvent
+from parvis.core.public_url import public_url
 from parvis.networks.models import MastodonInstanceApp, OAuthState, SocialAccount
 from tests.conftest import Cast
 from tests.networks.helpers import continue_url, follow_callback, mastodon_authorize
@@ -25,7 +26,7 @@ def _connect(client: Client, cast: Cast, peer: MastodonPeer, username: str = "al
     page = client.post(url, {"instance_url": peer.base_url})
     assert page.status_code == 200
     location = mastodon_authorize(continue_url(page.content.decode()), username)
-    assert location.startswith("http://testserver/networks/oauth/mastodon/callback/?")
+    assert location.startswith(public_url("/networks/oauth/mastodon/callback/?"))
     back = follow_callback(client, location)
     assert back.path == reverse("networks:accounts", kwargs={"org": cast.org.slug})
     return location

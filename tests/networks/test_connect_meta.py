@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from parvis.core.public_url import public_url
 from parvis.networks.errors import AuthExpired
 from parvis.networks.models import OAuthState, SocialAccount
 from parvis.networks.services import account_record_error
@@ -54,7 +55,7 @@ def _sign_in(client: Client, cast: Cast, fake: MetaFake, network: str) -> httpx.
     authorize = httpx.URL(continue_url(page.content.decode()))
     assert authorize.params["client_id"] == fake.app_id
     redirect_uri = authorize.params["redirect_uri"]
-    assert redirect_uri == f"http://testserver/networks/oauth/{network}/callback/"
+    assert redirect_uri == public_url(f"/networks/oauth/{network}/callback/")
     code = fake.new_code(network, redirect_uri)
     return httpx.URL(redirect_uri).copy_merge_params(
         {"code": code, "state": authorize.params["state"]}

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from parvis.core.public_url import public_url
 from parvis.networks.models import OAuthState, SocialAccount
 from parvis.networks.tasks import refresh_due_tokens_task
 from parvis.networks.token_refresh import account_refresh_due_tokens, oauth_states_purge
@@ -104,7 +105,7 @@ def test_a_network_without_app_credentials_explains_how_to_enable_it(
     networks["x"].update(enabled=False, client_id="", client_secret="")
     page = alice.get(reverse("networks:accounts", kwargs={"org": cast.org.slug})).content.decode()
     assert "PARVIS_X_ENABLED=1" in page and "docs/connectors.md" in page
-    assert "http://testserver/networks/oauth/x/callback/" in page
+    assert public_url("/networks/oauth/x/callback/") in page
     url = reverse("networks:connect_oauth", kwargs={"org": cast.org.slug})
     response = alice.post(url, {"network": "x"}, follow=True)
     assert "X is not enabled on this Parvis." in response.content.decode()

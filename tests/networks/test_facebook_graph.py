@@ -1,5 +1,5 @@
 """Meta's Graph dialect (error envelope, throttling headers, appsecret_proof, metric names)
-and the Facebook features the shared contract does not reach: photos and videos by URL,
+and the Facebook features the shared contract does not reach: photos and videos uploaded,
 several photos, links, comments with cursors, replies to comments, Messenger."""
 
 from __future__ import annotations
@@ -163,15 +163,22 @@ def test_retired_page_metric_is_refused(facebook: FacebookHarness) -> None:
     assert {p.period for p in points} == {timedelta(days=1)}
 
 
-def test_photos_and_video_by_public_url(facebook: FacebookHarness) -> None:
+def test_photos_and_video_are_uploaded_even_with_a_public_url(facebook: FacebookHarness) -> None:
+    """Facebook takes the bytes: a Parvis behind a home router, whose public address Facebook
+    cannot reach, still publishes pictures and videos."""
     connector = facebook.connector(media_url=lambda m: f"https://media.parvis.example/{m.mime}")
-    photo = connector.publish(Draft("Une photo", "k1", media=(IMAGE,), link="https://p.example"))
+    with_url = MediaFile(
+        "image/png", len(PNG), 1200, 800, data=lambda: PNG, url="https://x.example/p"
+    )
+    photo = connector.publish(Draft("Une photo", "k1", media=(with_url,), link="https://p.example"))
     node = facebook.fake.node(photo.remote_id)
     assert node is not None and node.data["message"] == "Une photo\n\nhttps://p.example"
+    uploaded = facebook.fake.node(node.data["attached"][0])
+    assert uploaded is not None and uploaded.data["source"] == f"{len(PNG)} bytes"
     video = connector.publish(Draft("Une vidéo", "k2", media=(VIDEO,)))
     assert facebook.fake.node(video.remote_id) is not None
-    posts = [(m, p) for m, p in facebook.fake.requests if m == "POST"]
-    assert [p.rsplit("/", 1)[-1] for _, p in posts] == ["photos", "videos"]  # no byte upload
+    posts = [p.rsplit("/", 1)[-1] for m, p in facebook.fake.requests if m == "POST"]
+    assert posts[0] == "photos" and posts[-1] == "videos" and "uploads" in posts
 
 
 def test_several_photos_are_attached_to_one_post(facebook: FacebookHarness) -> None:

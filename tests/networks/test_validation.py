@@ -28,13 +28,33 @@ def image(mime: str = "image/jpeg", size: int = MB, w: int = 1080, h: int = 1080
     return MediaFile(mime, size, w, h)
 
 
-def test_x_message_says_what_to_remove() -> None:
+def test_x_message_says_what_to_remove_and_what_counts_double() -> None:
     text = "é" * 300 + " " + "字" * 5  # 300 + 1 + 10 weighted
     [issue] = validate(draft(text), X)
     assert issue.message == (
-        f"Le texte fait 311 caractères pondérés sur X, 280 au maximum{NNBSP}: "
-        "retirez 31 caractères."
+        f"Le texte fait 311 caractères sur X, 280 au maximum{NNBSP}: "
+        "retirez l’équivalent de 31 caractères. X compte double chaque emoji, chaque "
+        "caractère chinois, japonais ou coréen et certains symboles (comme €), et un lien "
+        "compte pour 23 caractères, quelle que soit sa longueur."
     )
+    [one_over] = validate(draft("a" * 281), X)
+    assert f"280 au maximum{NNBSP}: retirez l’équivalent de 1 caractère. " in one_over.message
+
+
+def test_each_unit_says_what_counts_more_than_one_character() -> None:
+    [linkedin] = validate(draft("(" * 1501), LINKEDIN)
+    assert linkedin.message == (
+        f"Le texte fait 3{NNBSP}002 caractères sur LinkedIn, 3{NNBSP}000 au maximum{NNBSP}: "
+        "retirez l’équivalent de 2 caractères (les symboles \\ | { } @ [ ] ( ) < > # * _ ~ "
+        "comptent double)."
+    )
+    [bluesky] = validate(draft("a" * 301), BLUESKY)
+    assert bluesky.message == (
+        f"Le texte fait 301 caractères sur Bluesky, 300 au maximum{NNBSP}: retirez 1 caractère."
+    )
+    first = validate(draft("Bonjour", first_comment="字" * 141), X)
+    assert [i.code for i in first] == ["first_comment_too_long"]
+    assert first[0].message.startswith("Le premier commentaire fait 282 caractères sur X,")
 
 
 def test_x_link_counts_23_and_link_field_is_appended() -> None:

@@ -2,7 +2,8 @@
 
 Meta publishes no OpenAPI for Pages or Instagram (social-apis.md §1.5), so this fake is written
 by hand from the reference (§1, §2, §9.5): Facebook Login code exchange, long-lived user
-tokens and never-expiring Page tokens (``/me/accounts``), Instagram Login tokens refreshed with
+tokens and never-expiring Page tokens (``/me/accounts``), app access tokens (``client_credentials``,
+then ``GET /{app-id}``), Instagram Login tokens refreshed with
 ``ig_refresh_token``, ``appsecret_proof``, the Page feed / photos / videos (``file_url`` or the
 Resumable Upload API), comments and replies, tagged posts, conversations, insights that refuse
 retired metric names, the Instagram container state machine and its 50-per-24-h quota, the
@@ -61,6 +62,9 @@ class MetaFake:
 
     def _seed(self) -> None:
         state = self.state
+        # The Meta app itself: what an app access token reads (« Vérifier » in the assistant).
+        self.app = state.add("app", "", state.app_id, name="Parvis Atelier", category="Business")
+        self.app.owner = self.app.id
         self.user = state.add("user", "", name="Camille Martin")
         self.ig_user = state.add(
             "ig_user",

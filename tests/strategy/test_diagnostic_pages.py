@@ -41,6 +41,8 @@ def _form_data(answers: dict[str, object]) -> dict[str, object]:
             data.update({f"objectives_{i}": v for i, v in enumerate(value, start=1)})  # type: ignore[arg-type]
         elif isinstance(value, bool):
             data[key] = "yes" if value else "no"
+        elif key == "minutes_per_week":
+            data[key] = f"{value} min"  # a number alone would count in hours
         else:
             data[key] = value
     return data
@@ -63,11 +65,14 @@ def test_a_half_done_diagnostic_is_kept_and_resumes_where_it_stopped(english: Ca
     assert diagnostic.answers["tempo"] == "late"
     assert diagnostic.completed_at is None
 
-    # Coming back the next day: the page opens on the step where it stopped.
+    # Coming back the next day: first the answers given, then on to where it stopped.
     page = client.get(_url(english))
     assert page.status_code == 200
-    assert page.context["section"].id == "presence"
+    assert page.context["resume_step"] == "presence"
     assert page.context["progress"].answered == 6
+    assert 'href="?step=presence"' in page.content.decode()
+    page = client.get(_url(english) + "?step=presence")
+    assert page.context["section"].id == "presence"
     assert "progress 6/" in page.content.decode()
 
 

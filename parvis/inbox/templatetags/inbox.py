@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
 _LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 SAFE_REL = "nofollow noopener noreferrer ugc"
+NBSP = "\u00a0"
+NNBSP = "\u202f"
 
 
 @register.filter
@@ -32,13 +36,17 @@ def safe_text(text: str) -> SafeString:
 
 @register.filter
 def hours(value: float | None) -> str:
+    """« 27,1 h », « 45 min »: the active language's decimal mark, a non-breaking space before
+    the unit (so the figure and its unit never sit on two lines)."""
     if value is None:
         return "—"
     if value < 1:
-        return f"{round(value * 60)} min"
-    return f"{value:.1f} h"
+        return f"{round(value * 60)}{NBSP}min"
+    return f"{number_format(value, 1)}{NBSP}h"
 
 
 @register.filter
 def percent(value: float) -> str:
-    return f"{round(value * 100)} %"
+    # French sets a narrow non-breaking space before %; English sets none.
+    space = NNBSP if (get_language() or "").startswith("fr") else ""
+    return f"{round(value * 100)}{space}%"

@@ -1,9 +1,11 @@
-"""Facebook photos and videos: by public URL when the caller has one, else by bytes.
+"""Facebook photos and videos, always sent as bytes (direct upload).
 
-Photos: ``POST /{page-id}/photos`` with ``url=`` or a multipart ``source``; several photos are
-uploaded unpublished, then attached to one feed post (``attached_media``). Videos: ``file_url=``
-on ``graph-video``, or the Resumable Upload API (``/{app-id}/uploads``, bytes with
-``file_offset``, then ``fbuploader_video_file_chunk``). social-apis.md §1.2.
+Graph also takes ``url=`` / ``file_url=`` and downloads the file itself, but then a Parvis behind
+a home router (no public address) could not publish a picture: the bytes always work, so Parvis
+never asks Facebook to fetch. Photos: ``POST /{page-id}/photos`` with a multipart ``source``;
+several photos are uploaded unpublished, then attached to one feed post (``attached_media``).
+Videos: the Resumable Upload API (``/{app-id}/uploads``, bytes with ``file_offset``, then
+``fbuploader_video_file_chunk``). social-apis.md §1.2.
 """
 
 from __future__ import annotations
@@ -24,12 +26,8 @@ def upload_photo(
 ) -> tuple[str, str]:
     """Send one photo with ``form`` (caption, published...); returns (photo id, post id)."""
     path = api.PHOTOS.format(page_id=page_id)
-    url = connector.public_url(media)
-    if url:
-        body = connector.request("POST", path, data={**form, "url": url}).body
-    else:
-        files = {"source": ("photo", media.read_bytes(), media.mime)}
-        body = connector.request("POST", path, data=form, files=files).body
+    files = {"source": ("photo", media.read_bytes(), media.mime)}
+    body = connector.request("POST", path, data=form, files=files).body
     return graph.id_of(body), graph.id_of(body, "post_id")
 
 
@@ -43,14 +41,10 @@ def upload_video(
     chunk_bytes: int,
 ) -> str:
     """Publish one video on the Page; returns the video id."""
-    url = connector.public_url(media)
-    if url:
-        form = {**form, "file_url": url}
-    else:
-        form = {
-            **form,
-            "fbuploader_video_file_chunk": _resumable_upload(connector, media, chunk_bytes),
-        }
+    form = {
+        **form,
+        "fbuploader_video_file_chunk": _resumable_upload(connector, media, chunk_bytes),
+    }
     return connector.create(video_base_url + api.VIDEOS.format(page_id=page_id), form)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import httpx
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.vocabulary import Network
-from parvis.networks.facebook import signin
+from parvis.networks.app_check import AppCheck
+from parvis.networks.contracts import AppCredentials
+from parvis.networks.facebook import client, signin
 from parvis.networks.facebook.limits import CAPABILITIES
 from parvis.networks.meta import webhooks
+from parvis.networks.meta.app_check import check_meta_app
 from parvis.networks.provider import Provider, SignIn, WebhookEndpoint, WebhookEvents
 from parvis.networks.signin import Candidate
 
@@ -32,6 +36,10 @@ class FacebookProvider(Provider):
 
     def sign_in_candidates(self, sign_in: SignIn) -> list[Candidate]:
         return signin.candidates(sign_in, api_url=self.setting("api_url"))
+
+    def check_app(self, http: httpx.Client, app: AppCredentials, *, redirect_uri: str) -> AppCheck:
+        """The app access token, then the app's name (Graph answers for an id and secret)."""
+        return check_meta_app(http, app, base_url=self.setting("api_url") or client.API_BASE_URL)
 
     def parse_webhook(self, payload: Any) -> WebhookEvents:
         return webhooks.parse(payload)

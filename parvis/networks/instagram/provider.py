@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import httpx
 from django.utils.translation import gettext_lazy as _
 
 from parvis.core.vocabulary import Network
 from parvis.networks import registry
+from parvis.networks.app_check import AppCheck, Outcome
 from parvis.networks.contracts import AppCredentials
 from parvis.networks.instagram import signin
 from parvis.networks.instagram.limits import CAPABILITIES
@@ -56,6 +58,11 @@ class InstagramProvider(Provider):
             api_url=self.setting("api_url"),
             token_url=self.setting("token_url"),
         )
+
+    def check_app(self, http: httpx.Client, app: AppCredentials, *, redirect_uri: str) -> AppCheck:
+        """Instagram Login documents no call an app may make alone, and its token endpoint
+        answers a wrong secret and an unknown code alike (400): the first connection checks."""
+        return AppCheck(Outcome.UNCHECKED)
 
     def parse_webhook(self, payload: Any) -> WebhookEvents:
         return webhooks.parse(payload)

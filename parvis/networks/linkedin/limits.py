@@ -1,4 +1,4 @@
-"""Linkedin's limits as data. Sources: ``/work/shared/reference/social-apis.md`` (2026-11), which
+"""LinkedIn's limits as data. Sources: ``/work/shared/reference/social-apis.md`` (2026-11), which
 cites the network's documentation; the section is named above the entry. Networks change these
 numbers: edit them here, never in connector code."""
 

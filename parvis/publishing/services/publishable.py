@@ -88,10 +88,15 @@ def check_publishable(post: Post) -> None:
         raise PublishingError(" ".join(problems), code="invalid")
 
 
+def check_account_connected(account: SocialAccount) -> None:
+    """Before sending again on ``account``: it must be connected."""
+    if account.status != SocialAccount.Status.CONNECTED:
+        raise PublishingError(_reconnect_message(account), code="reconnect")
+
+
 def check_retryable(post: Post) -> None:
     """Before a retry: the failed (or held) targets' accounts must be connected again."""
     for target in post.targets.filter(
         status__in=[PostTarget.Status.FAILED, PostTarget.Status.HELD]
     ).select_related("account"):
-        if target.account.status != SocialAccount.Status.CONNECTED:
-            raise PublishingError(_reconnect_message(target.account), code="reconnect")
+        check_account_connected(target.account)

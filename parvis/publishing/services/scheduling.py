@@ -23,7 +23,11 @@ from parvis.publishing import timing
 from parvis.publishing.models import Post, PostTarget
 from parvis.publishing.notify import managers_of, notify
 from parvis.publishing.services.errors import PublishingError
-from parvis.publishing.services.publishable import check_publishable, check_retryable
+from parvis.publishing.services.publishable import (
+    check_account_connected,
+    check_publishable,
+    check_retryable,
+)
 from parvis.publishing.services.rules import LIVE_TARGET_STATES, Change, locked_post
 
 
@@ -144,6 +148,39 @@ def release_targets(post: Post, when: datetime) -> None:
     )
 
 
+# Targets a person may send again: refused or given up on, or waiting for a reconnection.
+# Never a published one (or one in flight): the retry must not post twice.
+RETRYABLE = (PostTarget.Status.FAILED, PostTarget.Status.HELD)
+
+
+def _refuse_demo(post: Post) -> None:
+    """Demo accounts never reach a network (the dispatcher skips them): a retry there would
+    wait forever, so the demo says what the button does instead."""
+    if post.is_demo:
+        raise PublishingError(
+            _(
+                "This is the demo: nothing is sent to a network. In your own organisation, "
+                "this button publishes the post again."
+            ),
+            code="demo",
+        )
+
+
+def _due_again(when: datetime) -> dict[str, object]:
+    """The columns that hand a target back to the dispatcher at ``when``, fresh. A target
+    that may already be on the network keeps ``sent_since``: the sender looks it up first."""
+    return {
+        "status": PostTarget.Status.SCHEDULED,
+        "next_attempt_at": when,
+        "due_at": when,
+        "attempts": 0,
+        "last_error": "",
+        "error_code": "",
+        "claim_token": "",
+        "claimed_until": None,
+    }
+
+
 @transaction.atomic
 def post_retry(
     *,
@@ -162,18 +199,8 @@ def post_retry(
         else now
     )
     check_retryable(post)
-    retried = post.targets.filter(
-        status__in=[PostTarget.Status.FAILED, PostTarget.Status.HELD]
-    ).update(
-        status=PostTarget.Status.SCHEDULED,
-        next_attempt_at=when,
-        due_at=when,
-        attempts=0,
-        last_error="",
-        error_code="",
-        claim_token="",
-        claimed_until=None,
-    )
+    _refuse_demo(post)
+    retried = post.targets.filter(status__in=RETRYABLE).update(**_due_again(when))
     if not retried:
         raise PublishingError(_("Nothing to retry on this post."), code="state")
     post.status = Post.Status.SCHEDULED
@@ -181,3 +208,37 @@ def post_retry(
     post.save(update_fields=["status", "scheduled_at"])
     actor.audit("post.retried", post, targets=retried)
     return post
+
+
+@transaction.atomic
+def post_retry_account(
+    *, actor: Actor, post: Post, target_id: int, now: datetime | None = None
+) -> PostTarget:
+    """Send ``post`` again on one account only (a partly failed post): the target ``target_id``
+    goes back to the dispatcher now; the accounts where it is live are left alone."""
+    now = now or timezone.now()
+    post = locked_post(actor, post, Change.RETRY)
+    # Only the target's row is locked (of=self), not its account's, which the dispatcher updates.
+    target: PostTarget | None = (
+        post.targets.select_for_update(of=("self",))
+        .select_related("account")
+        .filter(pk=target_id)
+        .first()
+    )
+    if target is None:
+        raise PublishingError(_("This account is not one this post is published on."), code="state")
+    if target.status not in RETRYABLE:
+        raise PublishingError(
+            _("Nothing to retry on %(account)s.") % {"account": target.account}, code="state"
+        )
+    check_account_connected(target.account)
+    _refuse_demo(post)
+    # Conditioned on the state: no dispatcher claims a failed or held target, and the sweep
+    # that releases held ones after a reconnection is conditioned the same way.
+    PostTarget.objects.filter(pk=target.pk, status__in=RETRYABLE).update(**_due_again(now))
+    if post.status != Post.Status.PUBLISHING:
+        post.status = Post.Status.PUBLISHING
+        post.save(update_fields=["status"])
+    actor.audit("post.retried", post, targets=1, account=target.account_id)
+    target.refresh_from_db()
+    return target

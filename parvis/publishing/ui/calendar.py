@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
+from parvis.core.public_url import public_reverse
 from parvis.core.scoping import get_scoped_or_404
 from parvis.publishing import csvio, selectors
 from parvis.publishing.models import Post
@@ -31,6 +31,11 @@ from parvis.publishing.ui.forms import CsvImportForm
 
 MOVABLE = {Post.Status.PENDING_APPROVAL, Post.Status.APPROVED, Post.Status.SCHEDULED}
 MAX_CSV_BYTES = 2 * 1024 * 1024
+# The days the calendar shows: a date typed in the address outside them is brought back to the
+# nearest one, so that a month or week around it (and the previous and next links) never
+# leave what Python's dates and the database's time zone conversions can hold.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2199, 12, 31)
 
 
 @dataclass
@@ -43,6 +48,15 @@ class Day:
 
 def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def calendar_day(value: str) -> date | None:
+    """A day read from the address or a form, brought back into [FIRST_DAY, LAST_DAY];
+    None when it is not a date at all (the caller shows today, or says what is missing)."""
+    day = parse_date(value)
+    if day is None:
+        return None
+    return min(max(day, FIRST_DAY), LAST_DAY)
 
 
 def _bounds(view: str, anchor: date) -> tuple[date, date, date, date]:
@@ -65,7 +79,7 @@ def calendar(request: OrgRequest) -> HttpResponse:
     zone = organisation.tzinfo
     today = timezone.now().astimezone(zone).date()
     view = "month" if request.GET.get("view") == "month" else "week"
-    anchor = parse_date(request.GET.get("date", "")) or today
+    anchor = calendar_day(request.GET.get("date", "")) or today
     start, end, previous, following = _bounds(view, anchor)
     days = {
         start + timedelta(days=i): Day(
@@ -108,9 +122,7 @@ def calendar(request: OrgRequest) -> HttpResponse:
     }
     if membership.can(Role.MANAGER):
         feed = calendar_feed_for(organisation)
-        context["feed_url"] = settings.PUBLIC_BASE_URL + reverse(
-            "publishing:ical_feed", kwargs={"token": feed.token}
-        )
+        context["feed_url"] = public_reverse("publishing:ical_feed", token=feed.token)
     return render(request, "publishing/ui/calendar.html", context)
 
 
@@ -125,6 +137,9 @@ def reschedule(request: OrgRequest, post_id: int) -> HttpResponse:
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
     zone = request.organisation.tzinfo
     day = parse_date(request.POST.get("date", ""))
+    out_of_range = day is not None and not FIRST_DAY <= day <= LAST_DAY
+    if out_of_range:
+        day = None  # never moved to a clamped day the person did not choose
     at = parse_time(request.POST.get("time", ""))
     if at is None and post.scheduled_at is not None:
         at = post.scheduled_at.astimezone(zone).time().replace(second=0, microsecond=0)
@@ -133,6 +148,11 @@ def reschedule(request: OrgRequest, post_id: int) -> HttpResponse:
     ok = False
     if post.status not in MOVABLE:
         message = _("Only planned posts can be moved.")
+    elif out_of_range:
+        message = _("Choose a date between %(first)s and %(last)s.") % {
+            "first": f"{FIRST_DAY:%d/%m/%Y}",
+            "last": f"{LAST_DAY:%d/%m/%Y}",
+        }
     elif day is None or at is None:
         message = _("Choose a date and a time.")
     else:
@@ -158,7 +178,8 @@ def reschedule(request: OrgRequest, post_id: int) -> HttpResponse:
     (messages.success if ok else messages.error)(request, message)
     back = reverse("posts:calendar", kwargs={"org": request.organisation.slug})
     if day is not None:
-        back += f"?date={day:%Y-%m-%d}&view={request.POST.get('view', 'week')}"
+        view = "month" if request.POST.get("view") == "month" else "week"
+        back += f"?date={day:%Y-%m-%d}&view={view}"
     return redirect(back)
 
 

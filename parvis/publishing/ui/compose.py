@@ -178,7 +178,10 @@ def _expected_version(request: OrgRequest, post: Post, sent: int | None) -> int 
 
 
 def _save(request: OrgRequest, post: Post | None, data: ComposeData) -> Post:
-    """Create or update the draft with what was typed (raises PublishingError on conflict)."""
+    """Create or update the draft with what was typed (raises PublishingError on conflict, or
+    for a text longer than Parvis accepts: the page then shows it as typed, unsaved)."""
+    if data.refusal is not None:
+        raise data.refusal
     actor = actor_of(request)
     overrides = {k: v for k, v in data.overrides.items() if k in data.account_ids}
     if post is None:
@@ -227,6 +230,14 @@ def _submit(request: OrgRequest, post: Post | None) -> HttpResponse:
     data = read_compose(request.POST, accounts, _media(request))
     action = request.POST.get("action") or ("schedule" if request.POST.get("at") else "save")
     day, at = request.POST.get("date", ""), request.POST.get("time", "")
+    if post is None and _nothing_written(data):
+        # Saying why beats an empty draft appearing in the list at each press of a button.
+        empty = PublishingError(
+            _("Nothing to save yet: write your post first."), code="nothing_written"
+        )
+        return _page(
+            request, post=None, data=data, error=empty, schedule_date=day, schedule_time=at
+        )
     try:
         post = _save(request, post, data)
     except PublishingError as error:
@@ -268,6 +279,13 @@ def _submit(request: OrgRequest, post: Post | None) -> HttpResponse:
         )
     messages.success(request, _("Draft saved."))
     return redirect("posts:edit", org=request.organisation.slug, post_id=post.pk)
+
+
+def _nothing_written(data: ComposeData) -> bool:
+    """No text, variant, link, first comment or media: ticked accounts alone are no post."""
+    typed = [data.body, *data.overrides.values(), data.fields.get("link", "")]
+    typed.append(data.fields.get("first_comment", ""))
+    return not data.media_ids and not any(str(value).strip() for value in typed)
 
 
 def _local(day: str, at: str) -> datetime | None:

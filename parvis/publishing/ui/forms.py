@@ -16,7 +16,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from parvis.networks.models import SocialAccount
+from parvis.networks.validation import over_maximum
 from parvis.publishing.models import CATEGORY_CHOICES, MediaAsset, Post
+from parvis.publishing.services.errors import PublishingError
 
 WEEKDAYS = [
     (0, _("Monday")),
@@ -42,6 +44,22 @@ class ComposeData:
     fields: dict[str, Any] = field(default_factory=dict)
     version: int | None = None
     link_valid: bool = True
+    # A text longer than Parvis accepts (``networks.validation.MAX_TEXT_LENGTH``): saving
+    # refuses it, and the page shows the text as typed with this message.
+    refusal: PublishingError | None = None
+
+
+def text_refusal(
+    body: str, overrides: dict[int, str], first_comment: str
+) -> PublishingError | None:
+    """The refusal of the first text over :data:`MAX_TEXT_LENGTH` (body, a variant, the first
+    comment), or None."""
+    texts = [("text", body), *(("text", text) for text in overrides.values())]
+    for field_name, text in [*texts, ("first_comment", first_comment)]:
+        issue = over_maximum(text, field=field_name)
+        if issue is not None:
+            return PublishingError(issue.message, code="text_over_maximum")
+    return None
 
 
 def _ints(values: list[str]) -> list[int]:
@@ -67,8 +85,10 @@ def read_compose(
     version = data.get("version", "")
     recurrence = data.get("recurrence", "")
     cooldown = data.get("cooldown_days", "").strip()
+    body = data.get("body", "")
+    first_comment = data.get("first_comment", "")
     return ComposeData(
-        body=data.get("body", ""),
+        body=body,
         account_ids=list(dict.fromkeys(account_ids)),
         overrides=overrides,
         media_ids=[pk for pk in _ints(data.getlist("media")) if pk in known_media],
@@ -77,7 +97,7 @@ def read_compose(
             "utm_source": data.get("utm_source", "").strip()[:100],
             "utm_medium": data.get("utm_medium", "").strip()[:100],
             "utm_campaign": data.get("utm_campaign", "").strip()[:100],
-            "first_comment": data.get("first_comment", ""),
+            "first_comment": first_comment,
             "category": category if category in CATEGORIES else "",
             "recurrence": recurrence if recurrence in RECURRENCES else "",
             "evergreen": data.get("evergreen") == "on",
@@ -85,6 +105,9 @@ def read_compose(
         },
         version=int(version) if version.isdigit() else None,
         link_valid=link_valid,
+        refusal=text_refusal(
+            body, {k: v for k, v in overrides.items() if k in account_ids}, first_comment
+        ),
     )
 
 

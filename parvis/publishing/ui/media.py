@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
+from parvis.core.public_url import public_base_url
 from parvis.core.scoping import get_scoped_or_404
 from parvis.publishing.media_urls import media_grant_from_token, unreachable_from_outside
 from parvis.publishing.mediafiles import MediaRejected
@@ -64,8 +65,8 @@ def library(request: OrgRequest) -> HttpResponse:
             "form": form,
             "assets": assets,
             "can_upload": can_upload,
-            "public_base_url": settings.PUBLIC_BASE_URL,
-            "unreachable": unreachable_from_outside(settings.PUBLIC_BASE_URL),
+            "public_base_url": public_base_url(),
+            "unreachable": unreachable_from_outside(public_base_url()),
         },
         status=status,
     )

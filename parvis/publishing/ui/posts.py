@@ -3,6 +3,7 @@ and the actions that follow a failure (edit and retry) or a change of mind (canc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.roles import Role
 from parvis.core.scoping import get_scoped_or_404
+from parvis.networks.models import SocialAccount
 from parvis.publishing import selectors
 from parvis.publishing.models import Post, PostTarget
 from parvis.publishing.services import scheduling
@@ -28,6 +30,10 @@ from parvis.publishing.ui.history import revision_views
 
 # How long before its time a scheduled post's page starts following it by itself.
 LIVE_AHEAD = timedelta(minutes=15)
+
+# Error codes after which the sender gave up retrying by itself: the message it recorded then
+# promised a new automatic attempt, which is no longer true once the target failed.
+GAVE_UP = {"transient", "connector_error"}
 
 FILTERS = {
     "drafts": [Post.Status.DRAFT],
@@ -56,6 +62,47 @@ def post_list(request: OrgRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    """One account of a post on its page: the target, why it failed, what can be done."""
+
+    target: PostTarget
+    reason: str  # the failure explained in the reader's language; "" when it did not fail
+    retry_here: bool  # a « Retry » button for this account alone
+    reconnect: bool  # the account must be reconnected first
+
+
+def failure_reason(target: PostTarget) -> str:
+    """Why ``target`` failed, for the person who wrote the post."""
+    if target.status != PostTarget.Status.FAILED:
+        return ""
+    if target.error_code in GAVE_UP:
+        return _("The network did not answer after several tries: retry later.")
+    if target.error_code == "error":
+        return _(
+            "Parvis could not send the post after several tries (an error on this server: "
+            "its administrator finds the details in the logs)."
+        )
+    # The network's own refusal, already worded for the author by the connector.
+    return target.last_error or _("The network refused the post.")
+
+
+def account_rows(targets: list[PostTarget], *, can_retry: bool) -> list[AccountRow]:
+    rows = []
+    for target in targets:
+        retryable = target.status in scheduling.RETRYABLE
+        connected = target.account.status == SocialAccount.Status.CONNECTED
+        rows.append(
+            AccountRow(
+                target=target,
+                reason=failure_reason(target),
+                retry_here=retryable and connected and can_retry,
+                reconnect=retryable and not connected,
+            )
+        )
+    return rows
+
+
 @require_GET
 @org_view(Role.VIEWER)
 def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
@@ -63,17 +110,21 @@ def post_detail(request: OrgRequest, post_id: int) -> HttpResponse:
     targets = list(post.targets.select_related("account"))
     membership = request.membership
     actor = actor_of(request)
+    can_retry = post_may(actor, post, Change.RETRY)
+    rows = account_rows(targets, can_retry=can_retry)
     context = {
         "post": post,
-        "targets": targets,
+        "rows": rows,
         "live": is_going_live(post, targets, timezone.now()),
-        "retryable": any(
-            t.status in {PostTarget.Status.FAILED, PostTarget.Status.HELD} for t in targets
-        ),
+        "retryable": any(t.status in scheduling.RETRYABLE for t in targets),
+        # One button per account; « retry all » only when there is more than one to retry.
+        "retry_all": sum(row.retry_here for row in rows) > 1,
+        "published_count": sum(t.status == PostTarget.Status.PUBLISHED for t in targets),
+        "failed_rows": [row for row in rows if row.target.status == PostTarget.Status.FAILED],
         "can_edit": post_may(actor, post, Change.EDIT) and post.is_editable,
         "can_cancel": post_may(actor, post, Change.CANCEL)
         and post.status not in {Post.Status.CANCELLED, Post.Status.PUBLISHED},
-        "can_retry": post_may(actor, post, Change.RETRY),
+        "can_retry": can_retry,
         "can_approve": membership.can(Role.MANAGER) and post.status == Post.Status.PENDING_APPROVAL,
     }
     if request.headers.get("HX-Target") == "post-live":
@@ -111,15 +162,29 @@ def _back(request: OrgRequest, post: Post) -> HttpResponse:
 @require_POST
 @org_view(Role.CONTRIBUTOR)
 def post_retry(request: OrgRequest, post_id: int) -> HttpResponse:
+    """Send the failed accounts again: the one named by ``target``, or all of them."""
     post = get_scoped_or_404(Post, request.organisation, pk=post_id)
+    target_id = request.POST.get("target", "")
     try:
-        scheduling.post_retry(actor=actor_of(request), post=post)
+        if target_id:
+            # Digits the database can hold: anything else names no target of this post.
+            if not (target_id.isascii() and target_id.isdigit() and len(target_id) < 19):
+                raise PublishingError(
+                    _("This account is not one this post is published on."), code="state"
+                )
+            target = scheduling.post_retry_account(
+                actor=actor_of(request), post=post, target_id=int(target_id)
+            )
+            done = _("Publishing again on %(account)s now.") % {"account": target.account}
+        else:
+            scheduling.post_retry(actor=actor_of(request), post=post)
+            done = _("Publishing again now.")
     except PermissionDenied as refusal:
         messages.error(request, str(refusal))
     except PublishingError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Publishing again now."))
+        messages.success(request, done)
     return _back(request, post)
 
 

@@ -9,8 +9,10 @@ Pure translation of typed values into the connectors' contracts: nothing here is
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ from parvis.networks.capabilities import Capabilities
 from parvis.networks.contracts import Draft, MediaFile, ValidationIssue
 from parvis.networks.models import SocialAccount
 from parvis.networks.text import text_length
-from parvis.networks.validation import effective_text, validate
+from parvis.networks.validation import check, effective_text
 from parvis.publishing import renditions
 from parvis.publishing.capabilities import capabilities_for
 from parvis.publishing.utm import tag_link
@@ -76,31 +78,89 @@ def tagged_link(typed: Typed, network: str) -> str:
     )
 
 
-def adapt_text(text: str, caps: Capabilities, *, link: str = "") -> str:
+def adapt_text(text: str, caps: Capabilities, *, link: str = "", counted: int | None = None) -> str:
     """``text`` made to fit ``caps``: surplus hashtags dropped from the end, then cut at a word
     boundary with an ellipsis, keeping room for the link the network appends. Returns the text
-    unchanged when it already fits."""
+    unchanged when it already fits.
+
+    The cut keeps the most words that fit (at least one); a first word too long by itself is
+    cut at the most characters that fit. Both are searched for, not tried one by one: a text
+    gets longer in the network's unit as words are added (whether the link is appended is
+    decided once for the words before its first occurrence and once for those after), so
+    doubling then halving finds the same cut in a number of counts that grows with the
+    logarithm of the length, each over the part kept. ``counted``: the length of ``text`` as
+    the network gets it (with the link appended), when the caller has already counted it.
+    """
     adapted = text
     if caps.max_hashtags is not None:
-        tags = list(_HASHTAG.finditer(adapted))
-        for match in reversed(tags[caps.max_hashtags :]):
-            adapted = adapted[: match.start()] + adapted[match.end() :]
+        surplus = list(_HASHTAG.finditer(adapted))[caps.max_hashtags :]
+        if surplus:
+            pieces, position = [], 0
+            for match in surplus:
+                pieces.append(adapted[position : match.start()])
+                position = match.end()
+            pieces.append(adapted[position:])
+            adapted = "".join(pieces)
         adapted = re.sub(r"[ \t]{2,}", " ", adapted).strip()
 
+    appended = bool(link) and caps.link_in_text
+
     def length(candidate: str) -> int:
-        if link and caps.link_in_text and link not in candidate:
+        if appended and link not in candidate:
             candidate = f"{candidate.rstrip()}\n\n{link}"
         return text_length(candidate, caps)
 
-    if length(adapted) <= caps.text_limit:
+    whole = counted if counted is not None and adapted is text else length(adapted)
+    if whole <= caps.text_limit:
         return adapted
-    words = adapted.split(" ")
-    while len(words) > 1 and length(" ".join(words) + ELLIPSIS) > caps.text_limit:
-        words.pop()
-    shortened = " ".join(words).rstrip(" ,;:.") + ELLIPSIS
-    while shortened and length(shortened) > caps.text_limit:  # one very long word
-        shortened = shortened[:-2] + ELLIPSIS
-    return shortened
+    # The first k words are adapted[: ends[k - 1] - 1].
+    ends = list(accumulate(len(word) + 1 for word in adapted.split(" ")))
+
+    def words_fit(count: int) -> bool:
+        return length(adapted[: ends[count - 1] - 1] + ELLIPSIS) <= caps.text_limit
+
+    first_link = adapted.find(link) if appended else -1
+    if first_link >= 0:
+        # From this many words on, the link is in the text and is not appended again.
+        with_link = bisect_left(ends, first_link + len(link) + 1) + 1
+        count = _most_that_fit(words_fit, max(2, with_link), len(ends))
+        if count is None:
+            count = _most_that_fit(words_fit, 2, min(len(ends), with_link - 1))
+    else:
+        count = _most_that_fit(words_fit, 2, len(ends))
+    kept = adapted[: ends[(count or 1) - 1] - 1].rstrip(" ,;:.")
+    if length(kept + ELLIPSIS) <= caps.text_limit:
+        return kept + ELLIPSIS
+    # One very long word: the most characters that fit (none at worst).
+    size = _most_that_fit(
+        lambda size: length(kept[:size] + ELLIPSIS) <= caps.text_limit, 0, len(kept) - 1
+    )
+    return kept[: size or 0] + ELLIPSIS
+
+
+def _most_that_fit(fits: Callable[[int], bool], low: int, high: int) -> int | None:
+    """The largest ``n`` in [low, high] for which ``fits(n)``, when ``fits`` holds up to some
+    ``n`` and fails after it; None when ``fits(low)`` fails (or the range is empty). Doubles
+    the step from ``low`` then halves the last gap, so it counts only prefixes near the answer.
+    """
+    if low > high or not fits(low):
+        return None
+    good, step = low, 1
+    while True:
+        probe = min(good + step, high)
+        if probe == good:
+            return good
+        if not fits(probe):
+            bad = probe
+            break
+        good, step = probe, step * 2
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
 
 
 def media_notes(media: Sequence[MediaFile], caps: Capabilities) -> list[str]:
@@ -158,11 +218,12 @@ def build_variants(typed: Typed, accounts: Sequence[SocialAccount]) -> list[Vari
         if caps is None:
             variants.append(Variant(account, text, text, bool(override), 0, None, [], "", link))
             continue
-        issues = validate(draft, caps)
+        checked = check(draft, caps)
+        issues = checked.issues
         sent = effective_text(draft, caps)
         adapted = ""
         if any(i.code in {"text_too_long", "too_many_hashtags"} for i in issues):
-            candidate = adapt_text(text, caps, link=link)
+            candidate = adapt_text(text, caps, link=link, counted=checked.length)
             if candidate != text:
                 adapted = candidate
         variants.append(
@@ -171,7 +232,7 @@ def build_variants(typed: Typed, accounts: Sequence[SocialAccount]) -> list[Vari
                 text=text,
                 sent_text=sent,
                 overridden=bool(override),
-                length=text_length(sent, caps),
+                length=checked.length,
                 limit=caps.text_limit,
                 issues=issues,
                 adapted=adapted,

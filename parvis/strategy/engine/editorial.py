@@ -1,9 +1,11 @@
-"""The editorial line: content mix by category, cap on self-centred posts, response-time goal."""
+"""The editorial line: content mix by category, cap on self-centred posts, response-time goal,
+and the tone drafts are written in."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 from parvis.core.vocabulary import SELF_CENTRED_CATEGORIES, ContentCategory, Network, Objective
 from parvis.strategy.engine.figures import FigureBook, Statement
@@ -14,9 +16,63 @@ from parvis.strategy.engine.rules import (
     SELF_CENTRED_CAP,
     STANDARD_RESPONSE_HOURS,
 )
-from parvis.strategy.engine.text import msg
+from parvis.strategy.engine.text import Text, msg
 
 CategoryMix = Mapping[ContentCategory, float]
+
+
+class Address(StrEnum):
+    """How a French post speaks to its readers (English has one « you »)."""
+
+    VOUS = "vous"
+    TU = "tu"
+
+
+# Networks where a consumer business's posts may carry an emoji: picture-first, read on phones.
+# LinkedIn, YouTube descriptions and the text networks stay plain whatever the company.
+EMOJI_NETWORKS: frozenset[Network] = frozenset({Network.FACEBOOK, Network.INSTAGRAM})
+
+
+@dataclass(frozen=True, slots=True)
+class Tone:
+    """How drafts are written: the French form of address and whether emoji are welcome.
+
+    ``emoji`` is the company's choice; :meth:`emoji_on` narrows it to the networks that suit.
+    """
+
+    address: Address = Address.VOUS
+    emoji: bool = False
+
+    def emoji_on(self, network: Network) -> bool:
+        return self.emoji and network in EMOJI_NETWORKS
+
+    @property
+    def description(self) -> Text:
+        if self.address is Address.TU:
+            address = Text("tutoiement", "first-name terms (« tu » in French)")
+        else:
+            address = Text("vouvoiement", "polite address (« vous » in French)")
+        emoji = (
+            Text(
+                "quelques emoji sur Facebook et Instagram", "a few emoji on Facebook and Instagram"
+            )
+            if self.emoji
+            else Text("sans emoji", "no emoji")
+        )
+        return msg(
+            "Ton : {address}, {emoji}.", "Tone: {address}, {emoji}.", address=address, emoji=emoji
+        )
+
+
+def editorial_tone(b2b_share: int) -> Tone:
+    """The tone that fits a company: consumer businesses may smile, business ones stay plain.
+
+    Emoji suit companies selling mostly to consumers (below half of their turnover from other
+    businesses). The address is always « vous », what French customers expect from a company:
+    « tu » is a brand's deliberate choice, which no diagnostic answer tells us; drafts honour it
+    when a stored tone says so.
+    """
+    return Tone(address=Address.VOUS, emoji=b2b_share < 50)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +88,8 @@ class EditorialLine:
     posts_per_week: Mapping[Network, int]
     response_time_goal_hours: float
     response_goal_reason: Statement
+    # None in plans stored before the tone existed: drafts then derive it from the sector.
+    tone: Tone | None = None
 
     @property
     def self_centred_share(self) -> float:

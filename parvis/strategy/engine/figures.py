@@ -52,6 +52,64 @@ def format_value(value: float, unit: Unit) -> Text:
     return Text(f"{fr}{NBSP}publications par semaine", f"{en} posts a week")
 
 
+# Who each figure counts, in words a reader understands, keyed by the CSV's ``population`` and
+# ``geo`` columns. A shippable row whose population is not here is refused when loading: every
+# comparison must say which companies (or people) it compares with.
+POPULATION_LABELS: dict[tuple[str, str], Text] = {
+    ("SME/ETI leaders (n=1657)", "FR"): Text(
+        "1\u202f657 dirigeants de PME et ETI françaises interrogés",
+        "1,657 leaders of French SMEs and mid-caps surveyed",
+    ),
+    ("SME/ETI leaders", "FR"): Text(
+        "dirigeants de PME et ETI françaises interrogés",
+        "leaders of French SMEs and mid-caps surveyed",
+    ),
+    ("SME/ETI", "FR"): Text(
+        "PME et ETI françaises interrogées", "French SMEs and mid-caps surveyed"
+    ),
+    ("SME/ETI with account", "FR"): Text(
+        "PME et ETI françaises interrogées ayant un compte sur les réseaux",
+        "French SMEs and mid-caps surveyed that have a social media account",
+    ),
+    ("enterprises 10+", "FR"): Text(
+        "entreprises françaises de 10 salariés ou plus",
+        "French businesses with 10 or more employees",
+    ),
+    ("enterprises 10+", "EU27"): Text(
+        "entreprises de l’UE de 10 salariés ou plus", "EU businesses with 10 or more employees"
+    ),
+    ("enterprises <10", "FR"): Text(
+        "microentreprises françaises (moins de 10 salariés) connectées à internet",
+        "French micro-businesses (fewer than 10 employees) connected to the internet",
+    ),
+    ("enterprises <10 HCR", "FR"): Text(
+        "microentreprises françaises de l’hôtellerie-restauration connectées à internet",
+        "French hotel and restaurant micro-businesses connected to the internet",
+    ),
+    ("internet users 16-64", "FR"): Text(
+        "internautes français de 16 à 64 ans", "French internet users aged 16 to 64"
+    ),
+    ("internet users 16+", "FR"): Text(
+        "internautes français de 16 ans et plus", "French internet users aged 16 and over"
+    ),
+    ("brands (150/industry)", "global"): Text(
+        "marques du monde entier, 150 par secteur", "brands worldwide, 150 per industry"
+    ),
+    ("brand profiles", "global"): Text(
+        "profils de marques sur les réseaux, dans le monde",
+        "brand profiles on social networks, worldwide",
+    ),
+    ("social media users (n>1000)", "US"): Text(
+        "plus de 1\u202f000 utilisateurs des réseaux sociaux aux États-Unis",
+        "over 1,000 social media users in the United States",
+    ),
+    ("Twitter users", "US"): Text(
+        "utilisateurs de Twitter aux États-Unis", "Twitter users in the United States"
+    ),
+    ("consumers", "global"): Text("consommateurs, dans le monde", "consumers worldwide"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """One sourced benchmark value, as shipped in ``benchmarks.csv``."""
@@ -84,13 +142,20 @@ class Figure:
         return msg(self.wording_fr, self.wording_en, value=self.formatted)
 
     @property
+    def population_label(self) -> Text:
+        """Who the figure counts (« microentreprises françaises… »), see ``POPULATION_LABELS``."""
+        return POPULATION_LABELS[(self.population, self.geo)]
+
+    @property
     def source_label(self) -> Text:
-        """The citation shown beside the figure: publisher, title, year of the data."""
+        """The citation shown beside the figure: publisher, title, population, year of the
+        data, so that every comparison says whom it compares with and when."""
         return msg(
-            "{publisher}, {title} ({year})",
-            "{publisher}, {title} ({year})",
+            "{publisher}, {title} — {population}, {year}",
+            "{publisher}, {title} — {population}, {year}",
             publisher=self.publisher,
             title=quote(same(self.source_title)),
+            population=self.population_label,
             year=str(self.data_year),
         )
 
@@ -170,6 +235,8 @@ def parse_figures(lines: Iterable[str]) -> FigureBook:
         for column in ("wording_fr", "wording_en"):
             if "{value}" not in (row.get(column) or ""):
                 raise ValueError(f"figure {row['id']!r} has no {column} with {{value}}")
+        if (row["population"], row["geo"]) not in POPULATION_LABELS:
+            raise ValueError(f"figure {row['id']!r}: no label for its population and geo")
         figures.append(_parse_row(row))
     return FigureBook(figures)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -45,6 +45,10 @@ class IdeaBook:
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._index.values())
+
+    def __iter__(self) -> Iterator[ContentIdea]:
+        for pool in self._index.values():
+            yield from pool
 
     def candidates(
         self, sector: Sector, category: ContentCategory, objective: Objective | None

@@ -4,7 +4,8 @@ The allocation fits the minutes the leader declared, in this order of commitment
 
 1. the best network at one post a week, with its inbox time (the smallest routine worth having);
 2. the next networks at one post a week, up to a cap that shrinks with the time available;
-3. the watch digest (right after step 1 when watch is an objective), then the weekly review;
+3. the watch session, only when watch is an objective (right after step 1), then the weekly
+   review;
 4. more posts, one at a time, round-robin in score order, up to each network's target cadence.
 
 Whatever does not fit is reported, never silently dropped.
@@ -172,12 +173,12 @@ def _cost_of_post(network: Network) -> int:
 
 
 def _allocate(
-    candidates: list[Network], minutes: int, cap: int, watch_first: bool
+    candidates: list[Network], minutes: int, cap: int, watch_wanted: bool
 ) -> tuple[dict[Network, int], int, int]:
     """Posts per network, watch minutes and review minutes, in the module's commitment order.
 
-    The watch digest comes right after the first network when watch is an objective, after the
-    other networks otherwise.
+    Watch time is planned only when watch is an objective, right after the first network: a
+    company that did not choose it gets no watch task (and its minutes go to posts).
     """
     left = minutes
     posts: dict[Network, int] = {}
@@ -201,14 +202,15 @@ def _allocate(
     if not take(MIN_POSTS_PER_WEEK * _cost_of_post(first) + INBOX_MINUTES_PER_NETWORK):
         return posts, watch, review
     posts[first] = MIN_POSTS_PER_WEEK
-    if watch_first:
+    if watch_wanted:
         take_watch()
     for network in candidates[1:]:
         if len(posts) >= cap:
             break
         if take(MIN_POSTS_PER_WEEK * _cost_of_post(network) + INBOX_MINUTES_PER_NETWORK):
             posts[network] = MIN_POSTS_PER_WEEK
-    take_watch()
+    if watch_wanted:
+        take_watch()  # a second chance when it did not fit before the other networks
     if take(REVIEW_MINUTES):
         review = REVIEW_MINUTES
     raised = True

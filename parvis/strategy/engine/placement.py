@@ -23,6 +23,7 @@ from parvis.strategy.engine.choices import (
     Sector,
     SelfActivity,
     Tempo,
+    Website,
 )
 from parvis.strategy.engine.figures import FigureBook, Statement, default_figures
 from parvis.strategy.engine.profile import CompanyProfile
@@ -224,18 +225,7 @@ def _presence_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Sta
                         (fig,),
                     )
                 )
-    if profile.headcount is HeadcountBand.MICRO:
-        fig_id = (
-            "fr_micro_sm_hcr_2022" if profile.sector is Sector.HOSPITALITY else "fr_micro_sm_2022"
-        )
-        fig = book[fig_id]
-        reminder = msg(
-            "Pour mémoire, {sentence} (Insee, {year}).",
-            "For the record, {sentence} (Insee, {year}).",
-            sentence=fig.sentence,
-            year=str(fig.data_year),
-        )
-    else:
+    if profile.headcount is not HeadcountBand.MICRO:
         fig = book["fr_sm_any_2023"]
         reminder = msg(
             "Pour mémoire, {sentence} ({year}).",
@@ -243,8 +233,53 @@ def _presence_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Sta
             sentence=fig.sentence,
             year=str(fig.data_year),
         )
-    out.append(Statement(reminder, (fig,)))
+        out.append(Statement(reminder, (fig,)))
     return out
+
+
+def _micro_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Statement]:
+    """A company of fewer than ten people is compared first with micro-businesses (Insee),
+    the closest population the references have, for presence and for the website."""
+    if profile.headcount is not HeadcountBand.MICRO:
+        return []
+    fig = book[
+        "fr_micro_sm_hcr_2022" if profile.sector is Sector.HOSPITALITY else "fr_micro_sm_2022"
+    ]
+    presence = (
+        msg(
+            "Vous êtes présent sur les réseaux ; pour comparaison, {sentence}.",
+            "You are present on social networks; for comparison, {sentence}.",
+            sentence=fig.sentence,
+        )
+        if profile.accounts
+        else msg(
+            "Vous n’avez encore aucun compte ; pour comparaison, {sentence}.",
+            "You have no account yet; for comparison, {sentence}.",
+            sentence=fig.sentence,
+        )
+    )
+    return [Statement(presence, (fig,)), _website_comparison(profile, book)]
+
+
+def _website_comparison(profile: CompanyProfile, book: FigureBook) -> Statement:
+    """The website against micro-businesses below ten people, else against businesses of ten
+    or more (Insee publishes both)."""
+    micro = profile.headcount is HeadcountBand.MICRO
+    fig = book["fr_micro_web_2022" if micro else "fr_web_2023"]
+    text = (
+        msg(
+            "Vous n’avez pas de site web ; pour comparaison, {sentence}.",
+            "You have no website; for comparison, {sentence}.",
+            sentence=fig.sentence,
+        )
+        if profile.website is Website.NONE
+        else msg(
+            "Vous avez un site web ; pour comparaison, {sentence}.",
+            "You have a website; for comparison, {sentence}.",
+            sentence=fig.sentence,
+        )
+    )
+    return Statement(text, (fig,))
 
 
 def _activity_comparisons(profile: CompanyProfile, book: FigureBook) -> list[Statement]:
@@ -428,13 +463,17 @@ def place_company(profile: CompanyProfile, book: FigureBook | None = None) -> Pl
     """The company's quadrant, the 2018 distribution, warnings and comparison sentences."""
     book = book or default_figures()
     quadrant = quadrant_of(profile.tempo, profile.self_activity)
+    # The closest population first: micro-businesses for a company below ten people.
     comparisons = (
-        _presence_comparisons(profile, book)
+        _micro_comparisons(profile, book)
+        + _presence_comparisons(profile, book)
         + _activity_comparisons(profile, book)
         + _organisation_comparisons(profile, book)
         + _means_comparisons(profile, book)
         + _dialogue_comparisons(profile, book)
     )
+    if profile.headcount is not HeadcountBand.MICRO:
+        comparisons.append(_website_comparison(profile, book))
     return Placement(
         quadrant=quadrant,
         label=QUADRANT_LABELS[quadrant],

@@ -17,7 +17,12 @@ from parvis.strategy.engine.choices import (
     ResponseDelay,
     Sector,
 )
-from parvis.strategy.engine.editorial import EditorialLine, category_mix, response_goal
+from parvis.strategy.engine.editorial import (
+    EditorialLine,
+    category_mix,
+    editorial_tone,
+    response_goal,
+)
 from parvis.strategy.engine.figures import Figure, FigureBook, Statement, default_figures
 from parvis.strategy.engine.network_choice import (
     DroppedNetwork,
@@ -326,6 +331,7 @@ def build_plan(
         posts_per_week={p.network: p.posts_per_week for p in choice.networks},
         response_time_goal_hours=goal_hours,
         response_goal_reason=goal_reason,
+        tone=editorial_tone(profile.b2b_share),
     )
     return Plan(
         objectives=objectives,

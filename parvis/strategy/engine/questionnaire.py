@@ -6,6 +6,7 @@ Answers are a plain JSON-compatible mapping ``question id -> value``:
 * single choice: the choice value (``str``);
 * multi choice: a list of choice values, in the order the user ranked them;
 * number: an ``int``;
+* duration: an ``int`` of minutes (the form reads « 1 h 30 », see ``durations``);
 * yes / no: a ``bool``;
 * per-network grid: an object ``{network value: choice value}`` covering every network.
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from parvis.strategy.engine import choices as c
+from parvis.strategy.engine.durations import DurationError, format_duration, parse_duration
 from parvis.strategy.engine.labels import CATEGORY_LABELS, NETWORK_NAMES, OBJECTIVE_TEXTS
 from parvis.strategy.engine.text import EMPTY, Text, join, msg
 
@@ -41,6 +43,7 @@ class QuestionKind(StrEnum):
     SINGLE = "single"
     MULTI = "multi"
     NUMBER = "number"
+    DURATION = "duration"
     YES_NO = "yes_no"
     NETWORK_GRID = "network_grid"
 
@@ -50,6 +53,7 @@ SECONDS_PER_KIND: dict[QuestionKind, int] = {
     QuestionKind.SINGLE: 20,
     QuestionKind.MULTI: 35,
     QuestionKind.NUMBER: 25,
+    QuestionKind.DURATION: 25,
     QuestionKind.YES_NO: 12,
     QuestionKind.NETWORK_GRID: 90,
 }
@@ -255,6 +259,35 @@ def _error_number(question: Question, value: object) -> Text | None:
     return None
 
 
+MSG_DURATION_AS_MINUTES = Text(
+    "Indiquez la durée en minutes, par un nombre entier.",
+    "Give the duration in minutes, as a whole number.",
+)
+
+
+def _error_duration(question: Question, value: object) -> Text | None:
+    """Stored durations are whole minutes; text reaching here is what the form could not read
+    (its message says how to write a duration) or an API client sending text."""
+    if isinstance(value, str):
+        try:
+            parse_duration(value)
+        except DurationError as error:
+            return error.message
+        return MSG_DURATION_AS_MINUTES
+    if isinstance(value, bool) or not isinstance(value, int):
+        return MSG_DURATION_AS_MINUTES
+    low, high = question.minimum, question.maximum
+    if (low is not None and value < low) or (high is not None and value > high):
+        return msg(
+            "Indiquez une durée entre {low} et {high} (pour des minutes, écrivez par exemple "
+            "« 90\u00a0min »).",
+            "Enter a duration between {low} and {high} (for minutes, write for example “90 min”).",
+            low=format_duration(low or 0),
+            high=format_duration(high or 0),
+        )
+    return None
+
+
 def _error_yes_no(value: object) -> Text | None:
     if not isinstance(value, bool):
         return Text("Répondez par oui ou par non.", "Answer yes or no.")
@@ -297,6 +330,8 @@ def answer_error(question: Question, value: object) -> Text | None:
         return _error_multi(question, value)
     if question.kind is QuestionKind.NUMBER:
         return _error_number(question, value)
+    if question.kind is QuestionKind.DURATION:
+        return _error_duration(question, value)
     if question.kind is QuestionKind.YES_NO:
         return _error_yes_no(value)
     return _error_grid(question, value)

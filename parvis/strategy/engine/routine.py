@@ -1,10 +1,11 @@
 """The weekly routine: the plan turned into dated tasks that fit the leader's minutes.
 
 Tasks: publishing slots (also the recurring slots of the publishing queue), inbox sessions,
-reading the watch digest, and a short review. The sum of task minutes never exceeds the
-minutes available; when the plan asks for more (the leader lowered their time since), the
-routine trims in this order and says so: review, watch digest, then posts from the
-lowest-ranked network, one at a time (a network's inbox time goes with its last post).
+a watch session (only when watch is one of the plan's objectives), and a short review. The
+sum of task minutes never exceeds the minutes available; when the plan asks for more (the
+leader lowered their time since), the routine trims in this order and says so: review, watch
+session, then posts from the lowest-ranked network, one at a time (a network's inbox time
+goes with its last post).
 """
 
 from __future__ import annotations
@@ -171,7 +172,8 @@ def _minutes(posts: Mapping[Network, int], watch: int, review: int) -> int:
 def _fit(plan: Plan, minutes: int) -> _Fitted:
     """Trim the plan's week to ``minutes``: review, watch, then posts from the last network."""
     posts = {p.network: p.posts_per_week for p in plan.networks}
-    watch, review = plan.time.watch, plan.time.review
+    watch = plan.time.watch if _watches(plan) else 0
+    review = plan.time.review
     trimmed: list[Statement] = []
     if _minutes(posts, watch, review) > minutes and review:
         review = 0
@@ -188,8 +190,8 @@ def _fit(plan: Plan, minutes: int) -> _Fitted:
         trimmed.append(
             Statement(
                 Text(
-                    "Lecture de la veille retirée, faute de temps.",
-                    "Watch digest left out, for lack of time.",
+                    "Veille de la semaine retirée, faute de temps.",
+                    "Weekly industry watch left out, for lack of time.",
                 )
             )
         )
@@ -335,6 +337,12 @@ def _inbox_tasks(plan: Plan, minutes: int, week: int) -> list[RoutineTask]:
     ]
 
 
+def _watches(plan: Plan) -> bool:
+    """Watch is one of the plan's objectives. Plans stored before watch time depended on it
+    may carry watch minutes without the objective: no watch task for them either."""
+    return any(r.objective is Objective.WATCH for r in plan.active_objectives)
+
+
 def build_routine(
     plan: Plan,
     *,
@@ -360,15 +368,13 @@ def build_routine(
                 weekday=WATCH_SLOT[0],
                 at=WATCH_SLOT[1],
                 minutes=fitted.watch,
-                title=Text(
-                    "Lire le résumé de veille de la semaine", "Read the week’s watch digest"
-                ),
+                title=Text("Faire la veille de la semaine", "Do the week’s industry watch"),
                 gain=Statement(
                     Text(
-                        "Vous savez ce que font vos concurrents et votre secteur sans y passer "
-                        "vos soirées, avec des idées de publications en prime.",
-                        "You know what your competitors and your industry are doing without "
-                        "spending your evenings on it, with post ideas as a bonus.",
+                        "Vous savez ce que font vos concurrents et votre secteur en un quart "
+                        "d’heure, avec des idées de publications en prime.",
+                        "You know what your competitors and your industry are doing in a "
+                        "quarter of an hour, with post ideas as a bonus.",
                     )
                 ),
             )

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from parvis.core.vocabulary import NETWORK_LABELS, ContentCategory, Network, Objective
+from parvis.strategy.engine.figures import default_figures
 from parvis.strategy.engine.labels import CATEGORY_LABELS, OBJECTIVE_TEXTS
 from parvis.strategy.texts import local
 
@@ -26,10 +27,20 @@ def sources(statement: Any) -> list[dict[str, str]]:
     seen: dict[str, dict[str, str]] = {}
     if isinstance(statement, dict):
         for figure in statement.get("figures") or []:
-            label = local(figure.get("source_label"))
+            label = _citation(figure)
             if label and label not in seen:
                 seen[label] = {"label": label, "url": str(figure.get("url", ""))}
     return list(seen.values())
+
+
+def _citation(figure: Any) -> str:
+    """The figure's citation as the engine writes it today (population and year included),
+    so results stored before the population was cited show it too; the stored label when the
+    figure is no longer shipped."""
+    try:
+        return local(default_figures()[str(figure.get("id"))].source_label)
+    except KeyError:
+        return local(figure.get("source_label"))
 
 
 @register.filter

@@ -12,6 +12,7 @@ from tests.peers.meta.fields import FieldSpec, paginate
 from tests.peers.meta.state import GraphError, MetaState, Node, invalid_parameter
 
 TYPE_NAMES = {
+    "app": "Application",
     "page": "Page",
     "post": "PagePost",
     "photo": "Photo",
@@ -26,6 +27,7 @@ TYPE_NAMES = {
     "message": "Message",
 }
 FIELDS: dict[str, set[str]] = {
+    "app": {"id", "name", "link", "category"},
     "page": {
         "id",
         "name",

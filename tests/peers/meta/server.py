@@ -104,6 +104,11 @@ class GraphServer:
         state, p = self.state, call.params
         if call.parts == ["oauth", "access_token"] and call.method == "GET":
             self._check_app(p.get("client_id", ""), p.get("client_secret", ""))
+            if p.get("grant_type") == "client_credentials":
+                # App access token (docs/facebook-login/guides/access-tokens#apptokens): no
+                # expiry, acts for the app node.
+                app = state.issue("app", state.app_id, None)
+                return {"access_token": app.value, "token_type": "bearer"}
             if p.get("grant_type") == "fb_exchange_token":
                 user = state.check_token(p.get("fb_exchange_token", ""))
                 token = state.issue("user", user.subject, LONG_LIVED_TOKEN, user.scopes)

@@ -30,9 +30,11 @@ def _row(
     shippable: str,
     wording: str = "{value} des cas",
     wording_en: str = "{value} of cases",
+    population: str = "SME/ETI",
 ) -> str:
     return (
-        f"{fid},m,42,pct,p,FR,2018,2018,survey,Titre,Éditeur,https://e.fr,{conf},{shippable},,"
+        f"{fid},m,42,pct,{population},FR,2018,2018,survey,Titre,Éditeur,https://e.fr,{conf},"
+        f"{shippable},,"
         f"{wording},{wording_en}"
     )
 
@@ -118,9 +120,23 @@ def test_sentence_and_source_label() -> None:
     assert fig.sentence.fr.startswith("70\u00a0% des PME-ETI interrogées")
     assert fig.sentence.en.startswith("70% of the SMEs and mid-caps surveyed")
     assert fig.source_label == Text(
-        "Bpifrance Le Lab, «\u00a0PME-ETI et réseaux sociaux\u00a0» (2018)",
-        "Bpifrance Le Lab, “PME-ETI et réseaux sociaux” (2018)",
+        "Bpifrance Le Lab, «\u00a0PME-ETI et réseaux sociaux\u00a0» — 1\u202f657 dirigeants de "
+        "PME et ETI françaises interrogés, 2018",
+        "Bpifrance Le Lab, “PME-ETI et réseaux sociaux” — 1,657 leaders of French SMEs and "
+        "mid-caps surveyed, 2018",
     )
+
+
+def test_every_citation_names_its_population_and_year() -> None:
+    for fig in default_figures().values():
+        label = fig.source_label
+        assert fig.population_label.fr in label.fr and fig.population_label.en in label.en
+        assert label.fr.endswith(f", {fig.data_year}") and label.en.endswith(f", {fig.data_year}")
+
+
+def test_a_row_whose_population_has_no_label_is_refused() -> None:
+    with pytest.raises(ValueError, match="population"):
+        parse_figures([HEADER, _row("x", "A", "yes", population="somebody")])
 
 
 def _string_literals(source: str) -> list[tuple[int, str]]:

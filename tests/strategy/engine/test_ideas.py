@@ -40,8 +40,10 @@ def test_sector_ideas_win_over_generic_ones() -> None:
     book = default_ideas()
     pool = book.candidates(Sector.BUILDING_CRAFTS, ContentCategory.CUSTOMER_STORY, None)
     assert all(i.sector == Sector.BUILDING_CRAFTS.value for i in pool)
-    fallback = book.candidates(Sector.HEALTH, ContentCategory.CUSTOMER_STORY, None)
+    fallback = book.candidates(Sector.OTHER, ContentCategory.CUSTOMER_STORY, None)
     assert all(i.is_generic for i in fallback)
+    partial = book.candidates(Sector.HEALTH, ContentCategory.JOB_OFFER, None)
+    assert partial and all(i.is_generic for i in partial)  # per category, not per sector
 
 
 def test_objective_filters_within_a_sector() -> None:
@@ -100,3 +102,31 @@ def test_parse_rejects_malformed_documents() -> None:
 
 def test_empty_book_picks_nothing() -> None:
     assert IdeaBook([]).pick(Sector.RETAIL, ContentCategory.OFFER, None, week=1) is None
+
+
+# Words that only fit some trades: a bakery, a bookshop or a florist is in retail too.
+CLOTHING_WORDS = ("taille", "coloris", "retouche", "size", "colour", "alteration")
+PRODUCT_SECTORS = (Sector.RETAIL, Sector.AGRIFOOD, Sector.HOSPITALITY)
+
+
+@pytest.mark.parametrize("sector", PRODUCT_SECTORS)
+def test_shop_and_food_ideas_fit_a_bakery_as_well_as_a_clothes_shop(sector: Sector) -> None:
+    book = default_ideas()
+    for category in PLANNABLE:
+        for idea in book.candidates(sector, category, None):
+            text = f"{idea.text.fr} {idea.text.en}".lower()
+            assert not any(word in text for word in CLOTHING_WORDS), idea.text.fr
+
+
+@pytest.mark.parametrize("sector", [Sector.HEALTH, Sector.PERSONAL_SERVICES])
+def test_health_and_personal_services_get_their_own_ideas(sector: Sector) -> None:
+    book = default_ideas()
+    for category in (
+        ContentCategory.CUSTOMER_STORY,
+        ContentCategory.EXPERTISE,
+        ContentCategory.BEHIND_THE_SCENES,
+        ContentCategory.OFFER,
+        ContentCategory.EVENT,
+    ):
+        pool = book.candidates(sector, category, None)
+        assert pool and all(i.sector == sector.value for i in pool), (sector, category)

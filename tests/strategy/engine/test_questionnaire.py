@@ -92,8 +92,19 @@ def test_complete_answers_are_valid_and_json_serialisable() -> None:
         ("b2b_share", -1, "Indiquez un nombre entre 0 et 100."),
         ("b2b_share", "30", "Indiquez un nombre entier."),
         ("b2b_share", 30.5, "Indiquez un nombre entier."),
-        ("minutes_per_week", True, "Indiquez un nombre entier."),
-        ("minutes_per_week", 5000, "Indiquez un nombre entre 0 et 2400."),
+        ("minutes_per_week", True, "Indiquez la durée en minutes, par un nombre entier."),
+        (
+            "minutes_per_week",
+            5000,
+            f"Indiquez une durée entre 0{NB}min et 40{NB}h (pour des minutes, écrivez par "
+            f"exemple «{NB}90{NB}min{NB}»).",
+        ),
+        (
+            "minutes_per_week",
+            "trois heures",
+            f"Indiquez une durée, par exemple «{NB}3{NB}h{NB}», «{NB}1{NB}h{NB}30{NB}» ou "
+            f"«{NB}90{NB}min{NB}».",
+        ),
         ("hourly_cost", 5, "Indiquez un nombre entre 10 et 300."),
         ("leader_active", "oui", "Répondez par oui ou par non."),
         ("leader_active", 1, "Répondez par oui ou par non."),

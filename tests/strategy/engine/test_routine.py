@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -52,8 +53,9 @@ def test_menuiserie_week() -> None:
     plan = build_plan(menuiserie(minutes_per_week=120))
     routine = build_routine(plan, minutes_available=120, week=202648)
     kinds = Counter(t.kind for t in routine.tasks)
-    assert kinds[TaskKind.PUBLISH] == 2
-    assert kinds[TaskKind.WATCH] == 1
+    assert kinds[TaskKind.PUBLISH] == sum(p.posts_per_week for p in plan.networks) == 3
+    assert kinds[TaskKind.WATCH] == 0  # watch is not one of the joinery's objectives
+    assert plan.time.watch == 0  # and its minutes went to posts
     assert kinds[TaskKind.REVIEW] == 1
     assert kinds[TaskKind.INBOX] >= 1
     inbox = sum(t.minutes for t in routine.tasks if t.kind is TaskKind.INBOX)
@@ -88,14 +90,34 @@ def test_routine_is_deterministic_and_ideas_rotate() -> None:
     assert len(set(ideas)) == 4
 
 
-def test_routine_trims_and_says_what_when_time_shrinks() -> None:
+def test_watch_task_only_when_watch_is_an_objective() -> None:
+    watching = build_plan(menuiserie(minutes_per_week=120, objectives=["visibility", "watch"]))
+    tasks = build_routine(watching, minutes_available=120, week=3).tasks
+    watch = [t for t in tasks if t.kind is TaskKind.WATCH]
+    assert len(watch) == 1 and watch[0].title.fr == "Faire la veille de la semaine"
+    for objectives in (["visibility", "prospecting"], ["customer_relation"], []):
+        plan = build_plan(menuiserie(minutes_per_week=600, objectives=objectives))
+        assert plan.time.watch == 0
+        tasks = build_routine(plan, minutes_available=600, week=3).tasks
+        assert not any(t.kind is TaskKind.WATCH for t in tasks), objectives
+
+
+def test_stored_plan_with_watch_minutes_but_no_watch_objective_gets_no_watch_task() -> None:
     plan = build_plan(menuiserie(minutes_per_week=120))
+    older = replace(plan, time=replace(plan.time, watch=15))  # as plans were stored before
+    routine = build_routine(older, minutes_available=120, week=3)
+    assert not any(t.kind is TaskKind.WATCH for t in routine.tasks)
+    assert routine.trimmed == ()  # the unused watch minutes trim nothing
+
+
+def test_routine_trims_and_says_what_when_time_shrinks() -> None:
+    plan = build_plan(menuiserie(minutes_per_week=120, objectives=["visibility", "watch"]))
     routine = build_routine(plan, minutes_available=45, week=1)
     assert routine.total_minutes <= 45
     texts = " ".join(s.text.fr for s in routine.trimmed)
-    assert "Bilan" in texts and "veille" in texts
+    assert "Bilan" in texts and "Veille" in texts
     english = " ".join(s.text.en for s in routine.trimmed)
-    assert "Weekly review left out" in english and "Watch digest left out" in english
+    assert "Weekly review left out" in english and "industry watch left out" in english
     assert not any(t.kind in (TaskKind.REVIEW, TaskKind.WATCH) for t in routine.tasks)
     assert any(t.kind is TaskKind.PUBLISH for t in routine.tasks)
 

@@ -66,8 +66,10 @@ def test_computed_properties_figures_and_both_languages_are_included() -> None:
     assert isinstance(share, dict)
     assert share["sources"] == [
         {
-            "fr": "Bpifrance Le Lab, «\u00a0PME-ETI et réseaux sociaux\u00a0» (2018)",
-            "en": "Bpifrance Le Lab, “PME-ETI et réseaux sociaux” (2018)",
+            "fr": "Bpifrance Le Lab, «\u00a0PME-ETI et réseaux sociaux\u00a0» — PME et ETI "
+            "françaises interrogées, 2018",
+            "en": "Bpifrance Le Lab, “PME-ETI et réseaux sociaux” — French SMEs and mid-caps "
+            "surveyed, 2018",
         }
     ]
     assert share["text"] == {

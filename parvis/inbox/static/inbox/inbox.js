@@ -32,8 +32,10 @@
       event.preventDefault();
       // As for « e » below: a pane swapped a moment ago may not be processed by htmx yet, and
       // the form would then post as a full page, leaving the inbox for the conversation page.
-      if (window.htmx) window.htmx.process(event.target.form);
-      event.target.form.requestSubmit();
+      const form = event.target.form;
+      if (window.htmx) window.htmx.process(form);
+      const send = form.querySelector("[data-send-reply]");
+      if (send) send.click(); else form.requestSubmit();
       return;
     }
     if (event.key === "Escape" && typing(event.target)) {
@@ -79,6 +81,19 @@
       box.value = fill.dataset.fillReply;
       box.focus();
     }
+    // Back to the list (a phone): the list was only hidden, so it comes back as it was.
+    const back = event.target.closest("[data-back-to-list]");
+    const page = document.querySelector("[data-inbox-page]");
+    if (back && page) {
+      event.preventDefault();
+      page.classList.remove("reading");
+      const chosen = items()[current];
+      if (chosen) {
+        chosen.scrollIntoView({ block: "center" });
+        chosen.querySelector(".inbox-link").focus({ preventScroll: true });
+      }
+      return;
+    }
     const link = event.target.closest("#inbox-list .inbox-link");
     if (link) {
       const index = items().indexOf(link.closest(".inbox-item"));
@@ -86,6 +101,11 @@
       current = index;
     }
   });
+
+  function hasDraft() {
+    return Array.from(document.querySelectorAll("#pane [data-reply-box], #pane [data-note-box]"))
+      .some((field) => field.value.trim() !== "");
+  }
 
   // After done / spam / assign: refresh the list in place. When the open conversation left
   // the list (done, spam), open the one that took its place, so « e » flows to the next.
@@ -101,7 +121,9 @@
       const all = items();
       if (!all.length) { current = -1; return; }
       const still = all.findIndex((item) => item.dataset.id === openId);
-      if (still >= 0) {
+      if (still >= 0 || hasDraft()) {
+        // Still listed, or it left the list with a reply or a note half written: the pane
+        // stays as it is, the text with it.
         current = still;
         all.forEach((item, i) => item.classList.toggle("selected", i === current));
       } else {
@@ -161,20 +183,27 @@
     }, CHECK_EVERY_MS);
   }
 
-  // A pane answered to an action carries data-changed: the list is refreshed then. On a phone
-  // the conversation is below the list: bring it into view once loaded.
+  // An action that may move the conversation in the list (status, assignment, labels) answers
+  // with only its own part of the pane and this event: the list is refreshed then.
+  document.addEventListener("inbox-changed", () => {
+    const pane = document.getElementById("pane");
+    const focused = document.activeElement;
+    // A button the answer replaced leaves the focus nowhere useful; a field keeps it.
+    if (pane && pane.contains(focused) && !typing(focused)) focused.blur();
+    refreshList();
+  });
+
+  // A conversation opened in the pane. On a phone it takes the screen (the list comes back
+  // with « Back to the list »).
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (event.target.id === "inbox-check-status") {
       if (event.target.querySelector("[data-checking]")) followCheck();
       return;
     }
     if (event.target.id !== "pane") return;
-    if (event.target.querySelector("[data-changed]")) {
-      if (event.target.contains(document.activeElement)) document.activeElement.blur();
-      refreshList();
-    } else if (window.innerWidth < 800) {
-      event.target.scrollIntoView({ behavior: "smooth", block: "start" });
-    }
+    const page = document.querySelector("[data-inbox-page]");
+    if (page) page.classList.add("reading");
+    if (window.matchMedia("(max-width: 800px)").matches) window.scrollTo({ top: 0 });
   });
 
   // Open the conversation named in the address (?c=ID), or nothing.
