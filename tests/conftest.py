@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from parvis.accounts.models import Membership, Organisation, User
 from parvis.accounts.roles import Role
@@ -31,6 +33,10 @@ def _fast_and_isolated(settings: object, tmp_path_factory: pytest.TempPathFactor
     from parvis.strategy.services import alignment_requests_forget
 
     alignment_requests_forget()  # grouped score requests are kept per process
+    # Each test starts in the default language: Django's LocaleMiddleware activates a request's
+    # language in the thread and leaves it there, so a test after an English page would
+    # otherwise read English where it expects French.
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @dataclass
