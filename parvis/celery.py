@@ -63,6 +63,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "privacy.retention_purge",
         "schedule": crontab(hour="3", minute="40"),
     },
+    # Watch (« Veille »): collect every organisation's sources within per-network budgets;
+    # items older than each organisation's retention go every night.
+    "watch-collect": {"task": "watch.collect_all", "schedule": float(settings.WATCH_INTERVAL_S)},
+    "watch-purge": {"task": "watch.purge", "schedule": crontab(hour="3", minute="55")},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "parvis.publishing",
     "parvis.strategy",
     "parvis.privacy",
+    "parvis.watch",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,8 @@ HEARTBEAT_STALE_S = env_int("PARVIS_HEARTBEAT_STALE_AFTER", default=45)
 # How often every connected account is read, and the alignment score computed again (seconds).
 INBOX_POLL_INTERVAL_S = env_int("PARVIS_INBOX_POLL_INTERVAL", default=300)
 ALIGNMENT_INTERVAL_S = env_int("PARVIS_ALIGNMENT_INTERVAL", default=300)
+# The watch's collection cycle (docs/watch.md: its per-network call budgets assume 15 minutes).
+WATCH_INTERVAL_S = env_int("PARVIS_WATCH_INTERVAL", default=900)
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("parvis.publishing.ui.urls")),
     path("", include("parvis.strategy.urls")),
     path("", include("parvis.privacy.urls")),
+    path("", include("parvis.watch.urls")),
 ]

@@ -69,6 +69,13 @@ AUDIT_LABELS: dict[str, str | Promise] = {
     "user.signed_up": _("Account created"),
     "user.password_reset": _("Password reset"),
     "user.deleted": _("User account deleted"),
+    "watch.competitor.created": _("Competitor added to the watch"),
+    "watch.competitor.deleted": _("Competitor removed from the watch"),
+    "watch.profile.added": _("Account added to the watch"),
+    "watch.query.added": _("Search added to the watch"),
+    "watch.feed.added": _("Feed added to the watch"),
+    "watch.source.removed": _("Source removed from the watch"),
+    "watch.settings.updated": _("Watch retention changed"),
 }
 
 

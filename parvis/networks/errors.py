@@ -159,3 +159,24 @@ TAXONOMY: tuple[type[ConnectorError], ...] = (
     Rejected,
     Unconfirmed,
 )
+
+
+def query_refusal(query: str, *, limit: int, network: str, label: str) -> Rejected | None:
+    """Why a watch search cannot be sent as is (empty, or longer than ``limit`` characters,
+    the network's documented maximum), in French; None when it can. Checked before any call:
+    a 10,000-character query must not cost a request, nor a quota unit."""
+    size = len(query.strip())
+    if size == 0:
+        return Rejected("la recherche est vide\u202f: saisissez au moins un mot", network=network)
+    if size > limit:
+        return Rejected(
+            f"la recherche fait {_grouped(size)} caractères, {label} en accepte au plus "
+            f"{_grouped(limit)}\u202f: raccourcissez-la",
+            network=network,
+        )
+    return None
+
+
+def _grouped(number: int) -> str:
+    """10000 -> « 10 000 » (French digit grouping, narrow no-break space)."""
+    return f"{number:,}".replace(",", "\u202f")

@@ -23,6 +23,7 @@ DEMO_FILLERS: tuple[str, ...] = (
     "parvis.strategy.demo.fill",
     "parvis.publishing.demo.fill",
     "parvis.inbox.demo.fill",
+    "parvis.watch.demo.fill",
     # Last: adopting the plan sets up its tools on the accounts the fillers above created.
     "parvis.strategy.demo.set_up_tools",
 )

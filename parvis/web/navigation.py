@@ -24,6 +24,7 @@ MENU: tuple[NavItem, ...] = (
     NavItem(_("Publish"), "posts:list"),
     NavItem(_("Calendar"), "posts:calendar"),
     NavItem(_("Approvals"), "posts:approvals"),
+    NavItem(_("Watch"), "watch:timeline"),
     NavItem(_("Accounts"), "networks:accounts"),
     # The strategy, visited weekly or quarterly.
     NavItem(_("Plan"), "strategy:plan"),

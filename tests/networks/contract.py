@@ -20,6 +20,8 @@ from parvis.networks.contracts import Draft, InboundKind, MediaFile, TokenSet
 from parvis.networks.errors import (
     AuthExpired,
     ConnectorError,
+    NotFound,
+    NotSupported,
     RateLimited,
     Rejected,
     Transient,
@@ -155,6 +157,20 @@ class ConnectorContract:
         assert set(connector.capabilities.post_metrics) <= names
         account = {p.name for p in connector.account_metrics()}
         assert set(connector.capabilities.account_metrics) <= account
+
+    # --- the watch (« Veille »): refusals that must cost no call ---------------------------
+
+    def test_watch_search_refuses_a_huge_query_before_any_call(self, harness: PeerHarness) -> None:
+        """A 10,000-character query is refused with a reason (or the network has no search:
+        NotSupported, a Rejected too) and never reaches the network, nor its quota."""
+        with pytest.raises(Rejected) as caught:
+            harness.connector().search_posts("x" * 10_000)
+        assert caught.value.reason and harness.proxy.seen == []
+
+    def test_watch_refuses_what_is_no_account_before_any_call(self, harness: PeerHarness) -> None:
+        with pytest.raises(Rejected) as caught:  # NotFound, or NotSupported where nothing is read
+            harness.connector().public_profile("pas un compte !")
+        assert isinstance(caught.value, NotFound | NotSupported) and harness.proxy.seen == []
 
     # --- tokens ----------------------------------------------------------------------------
 

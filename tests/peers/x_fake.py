@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import jsonschema
 import pytest
 
+from tests.peers import x_watch
 from tests.peers.faultproxy import QuietServer
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "networks" / "data" / "x-api-v2-openapi.json"
@@ -236,6 +237,8 @@ class Post:
     in_reply_to_user_id: str | None = None
     replied_to: str | None = None
     media_ids: tuple[str, ...] = ()
+    lang: str = ""
+    reposted: str | None = None  # the id of the post this one reposts
     metrics: dict[str, int] = field(
         default_factory=lambda: {
             "retweet_count": 0,
@@ -579,9 +582,22 @@ class XFake:
                 for p in self.posts.values()
                 if p.author_id == params["id"]
                 and not ("replies" in params.get("exclude", []) and p.replied_to)
+                and not ("retweets" in params.get("exclude", []) and p.reposted)
                 and p.created_at >= _epoch(params.get("start_time"))
             ]
             return 200, self._timeline(found, params)
+        if route == ("GET", "/2/users/by/username/{username}"):
+            user_id = x_watch.by_username(self, params["username"])
+            fields = params.get("user.fields", [])
+            return 200, x_watch.user_answer(self, user_id, params["username"], fields)
+        if route == ("GET", "/2/users/{id}"):
+            user_id = params["id"] if params["id"] in self.users else None
+            fields = params.get("user.fields", [])
+            return 200, x_watch.user_answer(self, user_id, params["id"], fields)
+        if route == ("GET", "/2/tweets/search/recent"):
+            if "next_token" in params:
+                params["pagination_token"] = params["next_token"]
+            return 200, self._timeline(x_watch.search_recent(self, params), params)
         if route[1].startswith("/2/media"):
             return self._media(route, user, params, body)
         raise Problem(501, "Not Implemented", f"the fake does not implement {route}")
@@ -652,6 +668,8 @@ class XFake:
             )
         if "conversation_id" in fields:
             data["conversation_id"] = post.conversation_id
+        if "lang" in fields:
+            data["lang"] = post.lang or "und"
         if "author_id" in expansions:
             data["author_id"] = post.author_id
         if "in_reply_to_user_id" in expansions and post.in_reply_to_user_id:

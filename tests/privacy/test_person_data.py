@@ -250,7 +250,7 @@ def test_search_page_lists_people_to_tick(cast: Cast, inbox: dict[str, Any]) -> 
     page = client.get(url, {"q": "jdupont"}).content.decode()
     assert page.count('name="person"') == 2
     assert "Facebook" in page and "2 message(s)" in page
-    assert "Searched in: Inbox." in page
+    assert "Searched in: Inbox, Watch." in page
     assert "Nobody found." in client.get(url, {"q": "personne"}).content.decode()
     assert client.get(url, {"q": "x" * 500}).status_code == 400
     assert client.get(url, {"q": "a\x00b"}).status_code in {200, 400}

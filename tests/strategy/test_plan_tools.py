@@ -127,7 +127,7 @@ def test_the_inbox_task_links_the_inbox_only_when_an_account_brings_messages(
     assert "No connected account brings its messages into Parvis yet" not in page
 
 
-def test_no_watch_task_unless_watch_is_chosen_and_then_no_fake_link(english: Cast) -> None:
+def test_no_watch_task_unless_watch_is_chosen_and_then_it_opens_the_watch(english: Cast) -> None:
     client = english.client_for(english.alice)
     week = reverse("strategy:week", args=[english.org.slug])
     plan = make_plan(english, objectives=["visibility", "prospecting"])
@@ -139,4 +139,4 @@ def test_no_watch_task_unless_watch_is_chosen_and_then_no_fake_link(english: Cas
     page = client.get(week).content.decode()
     assert "Do the week’s industry watch" in page
     assert "Open the public pages of two or three competitors" in page
-    assert "/veille" not in page and "/watch" not in page
+    assert f'href="{reverse("watch:timeline", args=[english.org.slug])}"' in page

@@ -22,7 +22,7 @@ from parvis.core.vocabulary import Network
 from parvis.networks import jsonread
 from parvis.networks.base import Connector
 from parvis.networks.bluesky import client as api
-from parvis.networks.bluesky import records
+from parvis.networks.bluesky import records, watch
 from parvis.networks.bluesky.limits import CAPABILITIES as LIMITS
 from parvis.networks.bluesky.media import upload_blob
 from parvis.networks.bluesky.reading import inbound_page, thread_comments
@@ -34,6 +34,8 @@ from parvis.networks.contracts import (
     InboundKind,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
     TokenSet,
 )
@@ -246,6 +248,24 @@ class BlueskyConnector(Connector):
         profile = api.obj(self.request("GET", api.GET_PROFILE, params={"actor": did}).body)
         found = jsonread.counters(profile, api.ACCOUNT_METRICS)
         return [MetricPoint(did, name, value, now) for name, value in found.items()]
+
+    # --- the watch (parvis.networks.bluesky.watch): other accounts, through our session -------
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        """``getProfile``: a handle, a DID or a ``bsky.app/profile/…`` address."""
+        return watch.public_profile(self, handle_or_url)
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """``getAuthorFeed`` without replies; reposts are skipped (see the watch module)."""
+        return watch.public_posts(self, profile_id, cursor=cursor, limit=limit)
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """``searchPosts`` (``sort=latest``, ``lang``), newest first."""
+        return watch.search_posts(self, query, language=language, cursor=cursor, limit=limit)
 
     # --- dialect ------------------------------------------------------------------------------
 

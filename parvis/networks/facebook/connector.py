@@ -18,10 +18,12 @@ from parvis.networks.contracts import (
     InboundKind,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
     TokenSet,
 )
-from parvis.networks.errors import AuthExpired, Transient, Unconfirmed
+from parvis.networks.errors import AuthExpired, NotSupported, Transient, Unconfirmed
 from parvis.networks.facebook import client as api
 from parvis.networks.facebook import inbound
 from parvis.networks.facebook.limits import CAPABILITIES as LIMITS
@@ -30,6 +32,13 @@ from parvis.networks.meta import graph
 from parvis.networks.meta.connector import MetaConnector
 from parvis.networks.oauth import OAuthConfig
 from parvis.networks.text import comparable
+
+# The watch: other Pages' posts need Meta's Page Public Content Access feature (App Review and
+# business verification of this Parvis' operator, wave2-apis §1.5); without it, no API path.
+WATCH_REFUSAL = (
+    "Facebook ne permet de lire les Pages d’autres entreprises qu’aux applications agréées "
+    "pour « Page Public Content Access »\u202f: ajoutez plutôt le flux de leur site"
+)
 
 
 class FacebookConnector(MetaConnector):
@@ -182,3 +191,18 @@ class FacebookConnector(MetaConnector):
     def account_metrics(self) -> list[MetricPoint]:
         metrics = self.capabilities.account_metrics
         return self.insights(self.page_id, metrics, self.account_metric_period)
+
+    # --- the watch: nothing to read of other Pages (see WATCH_REFUSAL) ------------------------
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        raise NotSupported(WATCH_REFUSAL, network="facebook")
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        raise NotSupported(WATCH_REFUSAL, network="facebook")
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        raise NotSupported(WATCH_REFUSAL, network="facebook")

@@ -20,18 +20,21 @@ from parvis.networks.contracts import (
     InboundKind,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
     TokenSet,
 )
 from parvis.networks.errors import (
     AuthExpired,
     ConnectorError,
+    NotSupported,
     RateLimited,
     Rejected,
     Transient,
 )
 from parvis.networks.instagram import client as api
-from parvis.networks.instagram import inbound, login
+from parvis.networks.instagram import inbound, login, watch
 from parvis.networks.instagram.containers import create_containers, wait_until_finished
 from parvis.networks.instagram.limits import CAPABILITIES as LIMITS
 from parvis.networks.meta import graph
@@ -220,3 +223,21 @@ class InstagramConnector(MetaConnector):
             for name in self.capabilities.account_metrics
             if isinstance(value := user.get(name), int) and not isinstance(value, bool)
         ]
+
+    # --- the watch (parvis.networks.instagram.watch): Business Discovery, Facebook Login only --
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        """``business_discovery.username(…)``; ``remote_id`` is the username (see the module)."""
+        return watch.public_profile(self, handle_or_url)
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """The account's media through Business Discovery, newest first."""
+        return watch.public_posts(self, profile_id, cursor=cursor, limit=limit)
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """Hashtag search needs a Meta feature Parvis does not request: refused."""
+        raise NotSupported(watch.SEARCH_REFUSAL, network="instagram")

@@ -22,11 +22,14 @@ from parvis.networks.contracts import (
     InboundKind,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
     TokenSet,
 )
 from parvis.networks.errors import (
     ConnectorError,
+    NotSupported,
     RateLimited,
     Rejected,
     Transient,
@@ -40,6 +43,13 @@ from parvis.networks.oauth import OAuthConfig
 from parvis.networks.text import comparable, linkedin_escape
 from parvis.networks.transport import retry_after
 from parvis.networks.validation import effective_text
+
+# The watch: no LinkedIn API returns another organisation's posts, comments or statistics
+# (only its name, logo and website; wave2-apis §1.7). Said to the person, with what works.
+WATCH_REFUSAL = (
+    "LinkedIn ne permet pas de lire les pages d’autres entreprises\u202f: "
+    "ajoutez plutôt le flux de leur site"
+)
 
 
 class LinkedInConnector(Connector):
@@ -248,6 +258,21 @@ class LinkedInConnector(Connector):
         else:
             retry_at = now + self.burst_wait
         return RateLimited(reason, retry_at=retry_at, network="linkedin", status=status)
+
+    # --- the watch: nothing to read of other organisations (see WATCH_REFUSAL) ----------------
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        raise NotSupported(WATCH_REFUSAL, network="linkedin")
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        raise NotSupported(WATCH_REFUSAL, network="linkedin")
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        raise NotSupported(WATCH_REFUSAL, network="linkedin")
 
 
 def post_url(urn: str) -> str:

@@ -26,6 +26,8 @@ from parvis.networks.contracts import (
     MediaFile,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
     ValidationIssue,
 )
@@ -37,6 +39,7 @@ from parvis.networks.errors import (
     Unconfirmed,
 )
 from parvis.networks.mastodon import client as api
+from parvis.networks.mastodon import watch
 from parvis.networks.mastodon.limits import CAPABILITIES as LIMITS
 from parvis.networks.mastodon.limits import mastodon_capabilities
 from parvis.networks.mastodon.media import upload_media
@@ -292,6 +295,24 @@ class MastodonConnector(Connector):
         account_id, now = api.required_id(account), self.clock()
         found = api.counters(account, api.ACCOUNT_METRICS)
         return [MetricPoint(account_id, name, value, now) for name, value in found.items()]
+
+    # --- the watch (parvis.networks.mastodon.watch): what our server knows of others ---------
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        """``accounts/lookup`` (or ``accounts/:id``; ``search?resolve=true`` for a stranger)."""
+        return watch.public_profile(self, handle_or_url)
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """``accounts/:id/statuses`` without replies nor boosts, public ones only."""
+        return watch.public_posts(self, profile_id, cursor=cursor, limit=limit)
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """A ``#tag``: its timeline; words: ``/api/v2/search`` (what this server indexed)."""
+        return watch.search_posts(self, query, language=language, cursor=cursor, limit=limit)
 
     # --- dialect ------------------------------------------------------------------------------
 

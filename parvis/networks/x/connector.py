@@ -22,6 +22,8 @@ from parvis.networks.contracts import (
     MediaFile,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
 )
 from parvis.networks.errors import ConnectorError, NotSupported, Rejected, Transient, Unconfirmed
@@ -29,6 +31,7 @@ from parvis.networks.oauth import OAuthConfig
 from parvis.networks.transport import epoch_header, send
 from parvis.networks.validation import effective_text
 from parvis.networks.x import client as api
+from parvis.networks.x import watch
 from parvis.networks.x.limits import CAPABILITIES as LIMITS
 from parvis.networks.x.media import upload_media
 
@@ -250,6 +253,24 @@ class XConnector(Connector):
         now = self.clock()
         user_id = jsonread.text(user, "id")
         return [MetricPoint(user_id, n, v, now) for n, v in api.metrics_of(user).items()]
+
+    # --- the watch (parvis.networks.x.watch): billed per post and per user read -------------
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        """``/2/users/by/username/{username}`` (or ``/2/users/{id}``); protected = NotFound."""
+        return watch.public_profile(self, handle_or_url)
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """``/2/users/{id}/tweets`` without replies nor reposts."""
+        return watch.public_posts(self, profile_id, cursor=cursor, limit=limit)
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """``/2/tweets/search/recent`` (7 days), reposts left out, ``lang:`` when asked."""
+        return watch.search_posts(self, query, language=language, cursor=cursor, limit=limit)
 
     # --- dialect ------------------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ from parvis.networks.contracts import (
     InboundKind,
     MetricPoint,
     Page,
+    PublicPost,
+    PublicProfile,
     PublishResult,
 )
 from parvis.networks.errors import (
@@ -37,7 +39,7 @@ from parvis.networks.oauth import OAuthConfig
 from parvis.networks.text import comparable, hashtags
 from parvis.networks.transport import retry_after, send
 from parvis.networks.youtube import client as api
-from parvis.networks.youtube import reading
+from parvis.networks.youtube import reading, watch
 from parvis.networks.youtube.limits import CAPABILITIES as LIMITS
 from parvis.networks.youtube.upload import upload_video
 
@@ -58,6 +60,8 @@ class YouTubeConnector(Connector):
     category_id: ClassVar[str] = "22"  # People & Blogs, YouTube's default
     chunk_bytes: ClassVar[int] = 8 * 1024 * 1024  # a multiple of 256 KiB
     max_resumes: ClassVar[int] = 5
+    # Quota units per call of the watch's three methods (the watch budgets them per day).
+    watch_units: ClassVar[dict[str, int]] = watch.WATCH_UNITS
     reconcile_window: ClassVar[int] = 25
     revokes_tokens: ClassVar[bool] = True
 
@@ -241,6 +245,25 @@ class YouTubeConnector(Connector):
         now, channel_id = self.clock(), jsonread.text(channel, "id")
         statistics = jsonread.counters(channel.get("statistics"), digit_strings=True)
         return [MetricPoint(channel_id, name, value, now) for name, value in statistics.items()]
+
+    # --- the watch (parvis.networks.youtube.watch): other channels, on the instance's quota ---
+
+    def public_profile(self, handle_or_url: str) -> PublicProfile:
+        """``channels.list`` (1 unit): an @handle, a channel id or a youtube.com address."""
+        return watch.public_profile(self, handle_or_url)
+
+    def public_posts(
+        self, profile_id: str, *, cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """The uploads playlist, then their statistics: 2 units a page (at most 50 videos)."""
+        return watch.public_posts(self, profile_id, cursor=cursor, limit=limit)
+
+    def search_posts(
+        self, query: str, *, language: str = "", cursor: str | None = None, limit: int = 50
+    ) -> Page[PublicPost]:
+        """Refused before any call: ``search.list``'s 100 calls a day serve the whole
+        instance (see the watch module)."""
+        raise NotSupported(watch.SEARCH_REFUSAL, network="youtube")
 
     # --- dialect ------------------------------------------------------------------------------
 

@@ -131,7 +131,11 @@ def render(state: MetaState, node: Node, specs: list[FieldSpec] | None) -> dict[
     )
     out: dict[str, Any] = {}
     for spec in names:
-        if spec.name in EDGES.get(node.type, set()):
+        if spec.name == "business_discovery" and node.type == "ig_user":
+            from tests.peers.meta.discovery import business_discovery  # noqa: PLC0415 - cycle
+
+            out[spec.name] = business_discovery(state, spec)
+        elif spec.name in EDGES.get(node.type, set()):
             out[spec.name] = render_edge(state, node, spec)
         elif spec.name in FIELDS.get(node.type, set()):
             value = computed(state, node, spec.name)
@@ -173,7 +177,8 @@ def render_edge(state: MetaState, node: Node, spec: FieldSpec) -> dict[str, Any]
     except ValueError as exc:
         raise invalid_parameter("limit must be an integer") from exc
     items = edge_nodes(state, node, spec.name, spec.modifiers.get("order", ""))
-    page, paging = paginate(items, limit=limit, after=None, next_base=f"/{node.id}/{spec.name}")
+    after = spec.modifiers.get("after")  # media.limit(25).after(<cursor>) inside an expansion
+    page, paging = paginate(items, limit=limit, after=after, next_base=f"/{node.id}/{spec.name}")
     answer: dict[str, Any] = {"data": [render(state, item, spec.children) for item in page]}
     if paging:
         answer["paging"] = paging

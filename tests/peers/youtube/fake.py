@@ -37,13 +37,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.peers.faultproxy import QuietServer
+
+if TYPE_CHECKING:
+    from tests.peers.youtube.channels import Channel
 
 SCOPE = "https://www.googleapis.com/auth/"
 ACCESS_LIFETIME = 3599
@@ -115,6 +118,7 @@ class YouTubeFake:
         self.codes: dict[str, tuple[str, str, set[str]]] = {}
         self.sessions: dict[str, Session] = {}
         self.videos: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, Channel] = {}  # other people's channels (channels.py)
         self.comments: dict[str, Comment] = {}
         self.used: dict[tuple[str, str], int] = {}  # (bucket, pacific day) -> units
         self.daily_units = DAILY_UNITS

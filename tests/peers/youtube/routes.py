@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from tests.peers.youtube import channels as others
 from tests.peers.youtube.fake import SCOPE, Answer, Comment, GoogleError, Session, _json
 
 if TYPE_CHECKING:
@@ -153,7 +154,9 @@ def create_video(fake: YouTubeFake, session: Session) -> str:
 
 def render_video(fake: YouTubeFake, video: dict[str, Any], parts: set[str]) -> dict[str, Any]:
     rendered = {k: v for k, v in video.items() if k in {"kind", "etag", "id"} | parts}
-    if "statistics" in parts:
+    if "statistics" in parts and "_statistics" in video:  # another channel's: fixed figures
+        rendered["statistics"] = dict(video["_statistics"])
+    elif "statistics" in parts:
         seed = int(video["etag"][:6], 16)
         comments = sum(1 for c in fake.comments.values() if c.video_id == video["id"])
         rendered["statistics"] = {
@@ -167,7 +170,10 @@ def render_video(fake: YouTubeFake, video: dict[str, Any], parts: set[str]) -> d
 
 def list_videos(fake: YouTubeFake, query: dict[str, str], headers: Any, body: Any) -> Answer:
     ids = [i for i in query.get("id", "").split(",") if i]
-    found = [render_video(fake, fake.videos[i], _parts(query)) for i in ids if i in fake.videos]
+    if len(ids) > 50:
+        raise GoogleError(400, "invalidValue", "Too many ids: at most 50", "global")
+    visible = [i for i in ids if i in fake.videos and not others.hidden(fake, fake.videos[i])]
+    found = [render_video(fake, fake.videos[i], _parts(query)) for i in visible]
     return _json(
         200,
         {
@@ -191,7 +197,8 @@ def delete_video(fake: YouTubeFake, query: dict[str, str], headers: Any, body: A
 
 def list_channels(fake: YouTubeFake, query: dict[str, str], headers: Any, body: Any) -> Answer:
     if query.get("mine") != "true" and query.get("id") != fake.channel_id:
-        return _json(200, {"kind": "youtube#channelListResponse", "items": []})
+        found = [others.render(fake, c, _parts(query)) for c in others.find(fake, query)]
+        return _json(200, {"kind": "youtube#channelListResponse", "items": found})
     parts = _parts(query)
     channel: dict[str, Any] = {"kind": "youtube#channel", "etag": "chan", "id": fake.channel_id}
     if "snippet" in parts:
@@ -210,7 +217,9 @@ def list_channels(fake: YouTubeFake, query: dict[str, str], headers: Any, body: 
             "viewCount": "48210",
             "subscriberCount": "1250",
             "hiddenSubscriberCount": False,
-            "videoCount": str(len(fake.videos)),
+            "videoCount": str(
+                sum(v["snippet"]["channelId"] == fake.channel_id for v in fake.videos.values())
+            ),
         }
     return _json(
         200,
@@ -225,20 +234,27 @@ def list_channels(fake: YouTubeFake, query: dict[str, str], headers: Any, body: 
 def list_playlist_items(
     fake: YouTubeFake, query: dict[str, str], headers: Any, body: Any
 ) -> Answer:
-    if query.get("playlistId") != "UU" + fake.channel_id[2:]:
+    other = others.uploads_of(fake, query.get("playlistId", ""))
+    if query.get("playlistId") != "UU" + fake.channel_id[2:] and other is None:
         raise GoogleError(
             404,
             "playlistNotFound",
             "The playlist identified with the request's playlistId parameter cannot be found.",
         )
-    videos = sorted(fake.videos.values(), key=lambda v: v["_published"], reverse=True)
+    if other is not None:
+        videos = others.public_videos(fake, other)
+    else:
+        mine = [v for v in fake.videos.values() if v["snippet"]["channelId"] == fake.channel_id]
+        videos = sorted(mine, key=lambda v: v["_published"], reverse=True)
+    if int(query.get("maxResults", 5)) > 50:
+        raise GoogleError(400, "invalidValue", "maxResults must be between 0 and 50", "global")
     found = [
         {
             "kind": "youtube#playlistItem",
             "id": "PLI" + v["id"],
             "snippet": {
                 "publishedAt": v["snippet"]["publishedAt"],
-                "channelId": fake.channel_id,
+                "channelId": v["snippet"]["channelId"],
                 "title": v["snippet"]["title"],
                 "description": v["snippet"]["description"],
                 "playlistId": query["playlistId"],

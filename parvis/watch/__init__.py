@@ -1,0 +1,1 @@
+"""« Veille »: competitors' accounts, sector searches and web feeds, collected and understood."""

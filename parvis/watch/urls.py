@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from parvis.watch import views
+
+app_name = "watch"
+
+_W = "o/<slug:org>/watch/"
+
+urlpatterns = [
+    path(_W, views.timeline_page, name="timeline"),
+    path(_W + "settings/", views.settings_page, name="settings"),
+    path(_W + "avatar/", views.avatar, name="avatar"),
+    path(_W + "competitors/add/", views.competitor_add, name="competitor_add"),
+    path(_W + "competitors/remove/", views.competitor_remove, name="competitor_remove"),
+    path(_W + "profiles/lookup/", views.profile_lookup, name="profile_lookup"),
+    path(_W + "profiles/add/", views.profile_add, name="profile_add"),
+    path(_W + "queries/add/", views.query_add, name="query_add"),
+    path(_W + "feeds/find/", views.feed_find, name="feed_find"),
+    path(_W + "feeds/add/", views.feed_add, name="feed_add"),
+    path(_W + "sources/remove/", views.source_remove, name="source_remove"),
+    path(_W + "retention/", views.retention_update, name="retention"),
+]
