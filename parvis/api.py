@@ -24,6 +24,7 @@ from parvis.inbox.api import router as inbox_router
 from parvis.networks.api import router as networks_router
 from parvis.publishing.api import router as publishing_router
 from parvis.strategy.api import router as strategy_router
+from parvis.watch.api import router as watch_router
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ api.add_router("/v1/", networks_router)
 api.add_router("/v1/", publishing_router)
 api.add_router("/v1/", strategy_router)
 api.add_router("/v1/", inbox_router)
+api.add_router("/v1/", watch_router)
 
 # Ninja's own messages, and the code and translated text each becomes.
 NINJA_MESSAGES = {

@@ -154,6 +154,38 @@ def _foreign_oauth_attempt(cast: Cast) -> int:
     return attempt.pk
 
 
+def _foreign_competitor(cast: Cast) -> int:
+    from parvis.watch.models import Competitor
+
+    found, _created = Competitor.objects.get_or_create(organisation=cast.other_org, name="C")
+    return found.pk
+
+
+def _foreign_watched_profile(cast: Cast) -> int:
+    from parvis.watch.models import WatchedProfile
+
+    found, _created = WatchedProfile.objects.get_or_create(
+        organisation=cast.other_org, network="bluesky", remote_id="did:c", defaults={"handle": "c"}
+    )
+    return found.pk
+
+
+def _foreign_watch_query(cast: Cast) -> int:
+    from parvis.watch.models import WatchQuery
+
+    found, _created = WatchQuery.objects.get_or_create(organisation=cast.other_org, hashtags="#p")
+    return found.pk
+
+
+def _foreign_feed(cast: Cast) -> int:
+    from parvis.watch.models import Feed
+
+    found, _created = Feed.objects.get_or_create(
+        organisation=cast.other_org, url="https://autre.example/rss"
+    )
+    return found.pk
+
+
 # For each URL argument naming an object: make such an object in Charlie's organisation.
 FOREIGN_OBJECTS: dict[str, Callable[[Cast], object]] = {
     "membership_id": lambda cast: cast.charlie_membership.pk,
@@ -168,6 +200,10 @@ FOREIGN_OBJECTS: dict[str, Callable[[Cast], object]] = {
     "media_id": _foreign_media,
     "slot_id": _foreign_queue_slot,
     "attempt_id": _foreign_oauth_attempt,
+    "competitor_id": _foreign_competitor,
+    "profile_id": _foreign_watched_profile,
+    "query_id": _foreign_watch_query,
+    "feed_id": _foreign_feed,
 }
 
 

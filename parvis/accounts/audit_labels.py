@@ -76,6 +76,8 @@ AUDIT_LABELS: dict[str, str | Promise] = {
     "watch.feed.added": _("Feed added to the watch"),
     "watch.source.removed": _("Source removed from the watch"),
     "watch.settings.updated": _("Watch retention changed"),
+    "watch.competitor.renamed": _("Competitor renamed in the watch"),
+    "watch.source.assigned": _("Watch source reassigned"),
 }
 
 

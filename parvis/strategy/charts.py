@@ -1,4 +1,5 @@
-"""A server-rendered SVG line chart of scores (0–100) over time: no JavaScript chart library.
+"""A server-rendered SVG line chart over time: no JavaScript chart library. Strategy draws its
+scores (0–100, the default scale); the watch draws counts with a scale of its own.
 
 The view computes the geometry; the template draws ``<polyline>`` and ``<circle>`` elements
 with presentation attributes only (the Content Security Policy forbids inline styles).
@@ -54,8 +55,20 @@ class Chart:
         return self.width - RIGHT
 
 
-def line_chart(data: Sequence[tuple[str, str, Sequence[tuple[date, int]]]]) -> Chart:
-    """Place every ``(key, label, [(day, value 0–100)])`` series on one shared time axis."""
+def nice_top(value: int) -> int:
+    """The smallest 4, 8 or 20 × 10ⁿ at or above ``value``: four whole-number ticks below it."""
+    step = 1
+    while True:
+        for factor in (4, 8, 20):  # ticks every s, 2·s or 5·s: whole numbers
+            if value <= factor * step:
+                return factor * step
+        step *= 10
+
+
+def line_chart(
+    data: Sequence[tuple[str, str, Sequence[tuple[date, int]]]], *, top: int = 100
+) -> Chart:
+    """Place every ``(key, label, [(day, value 0–top)])`` series on one shared time axis."""
     days = [day for _k, _l, values in data for day, _v in values]
     # With no point at all the axis is never drawn; any date will do.
     first, last = (min(days), max(days)) if days else (date.min, date.min)
@@ -68,7 +81,7 @@ def line_chart(data: Sequence[tuple[str, str, Sequence[tuple[date, int]]]]) -> C
         return LEFT + plot_w * (day - first).days / span
 
     def y_of(value: float) -> float:
-        return TOP + plot_h * (1 - max(0.0, min(100.0, value)) / 100)
+        return TOP + plot_h * (1 - max(0.0, min(float(top), value)) / top)
 
     series = tuple(
         Series(
@@ -81,7 +94,7 @@ def line_chart(data: Sequence[tuple[str, str, Sequence[tuple[date, int]]]]) -> C
         )
         for key, label, values in data
     )
-    y_ticks = tuple((y_of(v), v) for v in (0, 25, 50, 75, 100))
+    y_ticks = tuple((y_of(top * i / 4), top * i // 4) for i in range(5))
     x_ticks: tuple[tuple[float, date], ...] = ()
     if days:
         x_ticks = (

@@ -4,7 +4,7 @@ the collector never reads a demo source, and the addresses are under ``.example`
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -39,33 +39,96 @@ PROFILES = [
         990,
     ),
 ]
-# (profile handle, hours ago, text, likes)
+# The company's own account, watched like the others (« Le nôtre »): the benchmark's « Vous ».
+OWN_PROFILE = ("bluesky", "menuiserie-martin.example", "Menuiserie Martin", 1210, 1150)
+# (profile handle, hours ago, text, counters under the network's own names)
 POSTS = [
     (
         "atelierchene.example",
         5,
         "Nouvelle gamme de dressings en chêne massif, livrés et posés en trois semaines. "
         "Devis gratuit jusqu’au 31 décembre\u00a0!",
-        48,
+        {"like_count": 48, "repost_count": 6, "reply_count": 4},
     ),
     (
         "atelierchene.example",
         52,
         "Portes ouvertes à l’atelier samedi 12 décembre\u00a0: "
         "venez voir nos machines, café offert.",
-        21,
+        {"like_count": 21, "repost_count": 3, "reply_count": 2},
+    ),
+    (
+        "atelierchene.example",
+        24 * 9,
+        "Comment entretenir un parquet en chêne huilé\u00a0: nos trois conseils avant l’hiver.",
+        {"like_count": 33, "repost_count": 9, "reply_count": 5},
+    ),
+    (
+        "atelierchene.example",
+        24 * 23,
+        "Chantier terminé à Cesson-Sévigné\u00a0: une bibliothèque sur mesure du sol au plafond.",
+        {"like_count": 57, "repost_count": 4, "reply_count": 7},
+    ),
+    (
+        "atelierchene.example",
+        24 * 61,
+        "-15\u00a0% sur les portes intérieures en chêne jusqu’à la fin du mois.",
+        {"like_count": 12, "repost_count": 1, "reply_count": 0},
     ),
     (
         "atelierchene@mastodon.example",
         30,
         "Nous recrutons un ou une menuisier·e poseur·se en CDI à Rennes. Candidatures par message.",
-        9,
+        {"favourites_count": 9, "reblogs_count": 7, "replies_count": 2},
+    ),
+    (
+        "atelierchene@mastodon.example",
+        24 * 16,
+        "Retour en images sur notre stand au salon de l’habitat de Rennes.",
+        {"favourites_count": 5, "reblogs_count": 1, "replies_count": 0},
     ),
     (
         "escaliers-ouest.example",
         20,
         "Avant / après\u00a0: un escalier quart tournant en frêne pour une longère près de Vannes.",
-        35,
+        {"like_count": 35, "repost_count": 2, "reply_count": 6},
+    ),
+    (
+        "escaliers-ouest.example",
+        24 * 12,
+        "Pourquoi choisir un limon central\u00a0? Nos explications en schémas.",
+        {"like_count": 14, "repost_count": 2, "reply_count": 1},
+    ),
+    (
+        "escaliers-ouest.example",
+        24 * 40,
+        "Offre d’automne\u00a0: la pose offerte pour tout escalier commandé avant le 15 octobre.",
+        {"like_count": 8, "repost_count": 0, "reply_count": 1},
+    ),
+    (
+        "menuiserie-martin.example",
+        28,
+        "Pose d’une porte d’entrée en chêne à Betton ce matin\u00a0: merci à Julie et Marc "
+        "pour leur confiance.",
+        {"like_count": 26, "repost_count": 2, "reply_count": 3},
+    ),
+    (
+        "menuiserie-martin.example",
+        24 * 6,
+        "Vos fenêtres laissent passer l’air\u00a0? Trois signes qu’il est temps de les changer.",
+        {"like_count": 18, "repost_count": 5, "reply_count": 2},
+    ),
+    (
+        "menuiserie-martin.example",
+        24 * 19,
+        "L’atelier sera fermé le 11 novembre. Bonne fin de semaine à tous\u00a0!",
+        {"like_count": 7, "repost_count": 0, "reply_count": 1},
+    ),
+    (
+        "menuiserie-martin.example",
+        24 * 47,
+        "Une cuisine en frêne et plan de travail en chêne, de la maquette à la pose.",
+        {"like_count": 41, "repost_count": 6, "reply_count": 8},
     ),
 ]
 # (author handle, author name, hours ago, text)
@@ -84,6 +147,45 @@ SEARCH_HITS = [
         "Escalier en chêne posé il y a un an, déjà des marches qui grincent… très déçu.",
     ),
 ]
+# Found by the company's own-name search (« Menuiserie Martin »).
+OWN_NAME_HITS = [
+    (
+        "julie-betton.example",
+        "Julie",
+        20,
+        "Porte d’entrée posée par Menuiserie Martin ce matin\u00a0: travail soigné, équipe "
+        "ponctuelle, je recommande\u00a0!",
+    ),
+    (
+        "maison-rennes.example",
+        "Yann",
+        24 * 4,
+        "Devis demandé à Menuiserie Martin il y a trois semaines, toujours aucune réponse. "
+        "Décevant.",
+    ),
+    (
+        "archi-bzh.example",
+        "Atelier Archi BZH",
+        24 * 15,
+        "Menuiserie Martin a fabriqué les fenêtres de notre dernier chantier à Saint-Malo.",
+    ),
+]
+# Mentions of a competitor by name, found by the sector search.
+COMPETITOR_MENTIONS = [
+    (
+        "lucie-vannes.example",
+        "Lucie",
+        24 * 3,
+        "Très contente de notre escalier en frêne par Escaliers de l’Ouest, pose impeccable.",
+    ),
+    (
+        "renovation35.example",
+        "Rénovation 35",
+        24 * 26,
+        "Escalier en chêne de l’Atelier Chêne & Fils\u00a0: beau travail mais six semaines de "
+        "retard sur le planning.",
+    ),
+]
 FEED_ITEMS = [
     (
         "Prix du chêne\u00a0: nouvelle hausse de 8\u202f% au troisième trimestre",
@@ -99,6 +201,21 @@ FEED_ITEMS = [
         "Le remplacement des menuiseries extérieures reste aidé, sous conditions de ressources.",
     ),
 ]
+
+
+def _snapshots(
+    organisation: Organisation, profile: WatchedProfile, followers: int, before: int, now: datetime
+) -> None:
+    """One snapshot every 5 days for 90 days, on a straight line through the two figures."""
+    FollowerSnapshot.objects.bulk_create(
+        FollowerSnapshot(
+            organisation=organisation,
+            profile=profile,
+            day=(now - timedelta(days=days)).date(),
+            followers=max(0, before + (followers - before) * (30 - days) // 30),
+        )
+        for days in range(90, -1, -5)
+    )
 
 
 def fill(organisation: Organisation, owner: User) -> None:
@@ -121,16 +238,30 @@ def fill(organisation: Organisation, owner: User) -> None:
             last_success_at=now,
             is_demo=True,
         )
-        FollowerSnapshot.objects.bulk_create(
-            FollowerSnapshot(
-                organisation=organisation,
-                profile=profile,
-                day=(now - timedelta(days=days)).date(),
-                followers=before + (followers - before) * (30 - days) // 30,
-            )
-            for days in (30, 20, 10, 0)
-        )
+        _snapshots(organisation, profile, followers, before, now)
         profiles[handle] = profile
+    own_network, own_handle, own_display, own_followers, own_before = OWN_PROFILE
+    own = WatchedProfile.objects.create(
+        organisation=organisation,
+        network=own_network,
+        handle=own_handle,
+        remote_id=f"demo-{own_handle}",
+        display_name=own_display,
+        followers=own_followers,
+        last_checked_at=now,
+        last_success_at=now,
+        is_demo=True,
+    )
+    _snapshots(organisation, own, own_followers, own_before, now)
+    profiles[own_handle] = own
+    own_name = WatchQuery.objects.create(
+        organisation=organisation,
+        kind=WatchQuery.Kind.OWN_NAME,
+        exact_phrase="Menuiserie Martin",
+        last_checked_at=now,
+        last_success_at=now,
+        is_demo=True,
+    )
     query = WatchQuery.objects.create(
         organisation=organisation,
         all_words="escalier",
@@ -159,9 +290,9 @@ def fill(organisation: Organisation, owner: User) -> None:
             author_id=profiles[handle].remote_id,
             author_handle=handle,
             author_name=profiles[handle].display_name,
-            counters={"like_count": likes},
+            counters=counters,
         )
-        for handle, hours, text, likes in POSTS
+        for handle, hours, text, counters in POSTS
     ]
     found += [
         Found(
@@ -175,7 +306,21 @@ def fill(organisation: Organisation, owner: User) -> None:
             author_handle=handle,
             author_name=name,
         )
-        for handle, name, hours, text in SEARCH_HITS
+        for handle, name, hours, text in SEARCH_HITS + COMPETITOR_MENTIONS
+    ]
+    found += [
+        Found(
+            source=own_name,
+            network="bluesky",
+            remote_id=f"demo-own-{handle}",
+            url="",
+            text=text,
+            published_at=now - timedelta(hours=hours),
+            author_id=f"demo-{handle}",
+            author_handle=handle,
+            author_name=name,
+        )
+        for handle, name, hours, text in OWN_NAME_HITS
     ]
     found += [
         Found(

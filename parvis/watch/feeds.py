@@ -103,6 +103,8 @@ def _get(url: str, headers: dict[str, str]) -> httpx.Response:
         raise FeedError(
             "timeout", "Le site n’a pas répondu à temps\u00a0; nouvel essai plus tard."
         ) from None
+    except httpx.InvalidURL:  # not an HTTPError: an address httpx cannot even parse
+        raise FeedError("invalid", "Cette adresse n’est pas une adresse web valide.") from None
     except (httpx.HTTPError, UnicodeError, ValueError):
         raise FeedError(
             "unreachable", "Le site est injoignable\u00a0; nouvel essai plus tard."

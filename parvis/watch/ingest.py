@@ -6,7 +6,7 @@ Every collector (feeds, network accounts, network searches) turns what it read i
 1. computes each row's dedupe key (``<network>:<remote id>``; for the web the article's
    address, so one article found by two feeds is one item);
 2. keeps the keys not stored yet, and runs :func:`parvis.insight.analyse_many` on their texts
-   once (and :func:`parvis.insight.categorise_posts` on competitors' posts);
+   once (and :func:`parvis.insight.categorise_posts` on watched accounts' posts);
 3. inserts the new items and links every found row, new or already stored, to its source.
 
 It is safe to run twice with the same rows: the unique keys make the second run a no-op.
@@ -98,13 +98,16 @@ def items_store(
     fresh = [(key, row) for key, row in by_key.items() if key not in existing]
     texts = [f"{row.title}\n{row.text}".strip()[:MAX_TEXT_CHARS] for _key, row in fresh]
     analyses = analyse_many(texts, lang_hints=[row.language or None for _k, row in fresh])
-    competitor_posts = [
+    # Posts of watched accounts (competitors' and the company's own, so the benchmark compares
+    # content mixes) and competitors' articles get a content category; sector news does not.
+    company_posts = [
         i
         for i, (_key, row) in enumerate(fresh)
-        if isinstance(row.source, WatchedProfile | Feed) and row.source.competitor_id is not None
+        if isinstance(row.source, WatchedProfile)
+        or (isinstance(row.source, Feed) and row.source.competitor_id is not None)
     ]
-    categories = categorise_posts([texts[i] for i in competitor_posts])
-    category_of = {i: c.category.value for i, c in zip(competitor_posts, categories, strict=True)}
+    categories = categorise_posts([texts[i] for i in company_posts])
+    category_of = {i: c.category.value for i, c in zip(company_posts, categories, strict=True)}
     items = [
         Item(
             organisation_id=organisation_id,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from parvis.watch import views
+from parvis.watch import benchmark_views, views
 
 app_name = "watch"
 
@@ -10,6 +10,8 @@ _W = "o/<slug:org>/watch/"
 
 urlpatterns = [
     path(_W, views.timeline_page, name="timeline"),
+    path(_W + "benchmark/", benchmark_views.benchmark_page, name="benchmark"),
+    path(_W + "share-of-voice/", benchmark_views.voice_page, name="voice"),
     path(_W + "settings/", views.settings_page, name="settings"),
     path(_W + "avatar/", views.avatar, name="avatar"),
     path(_W + "competitors/add/", views.competitor_add, name="competitor_add"),

@@ -48,6 +48,8 @@ def _pages_to_check(page: Page) -> list[tuple[str, str]]:
         ("File d’attente", f"{home}queue/"),
         ("Médiathèque", f"{home}media/"),
         ("Assistant Facebook", f"{home}accounts/apps/facebook/"),  # the first user administers
+        ("Comparatif", f"{home}watch/benchmark/"),
+        ("Part de voix", f"{home}watch/share-of-voice/"),
         ("Conversation", f"{home}inbox/"),  # then its first conversation, opened below
     ]
 

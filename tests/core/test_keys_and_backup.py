@@ -422,12 +422,13 @@ def test_a_restore_with_another_key_is_refused_unless_forced(install: Path, sett
 @pytest.mark.django_db(transaction=True)
 @embedded_only
 def test_a_file_that_is_not_a_backup_gets_a_clear_refusal(install: Path) -> None:
-    for name, content in [("empty.tar.gz", b""), ("notes.tar.gz", b"hello")]:
-        (install / name).write_bytes(content)
-        with pytest.raises(CommandError, match="is not a Parvis backup"):
-            call_command("restore", str(install / name))
-    with pytest.raises(CommandError, match="does not exist"):
-        call_command("restore", str(install / "missing.tar.gz"))
+    with translation.override("en"):  # the operator's messages, read in English here
+        for name, content in [("empty.tar.gz", b""), ("notes.tar.gz", b"hello")]:
+            (install / name).write_bytes(content)
+            with pytest.raises(CommandError, match="is not a Parvis backup"):
+                call_command("restore", str(install / name))
+        with pytest.raises(CommandError, match="does not exist"):
+            call_command("restore", str(install / "missing.tar.gz"))
 
 
 @pytest.mark.django_db

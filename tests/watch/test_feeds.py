@@ -129,3 +129,10 @@ def test_html_to_text_unescapes_and_drops_markup() -> None:
     assert html_to_text("<p>Caf&eacute; &amp; <b>bois</b></p>\n<script>x</script>") == (
         "Café & bois x"
     )
+
+
+def test_an_address_httpx_cannot_parse_is_a_clear_refusal() -> None:
+    # httpx.InvalidURL is not an HTTPError: without its own branch it escaped as a 500.
+    with pytest.raises(FeedError) as caught:
+        fetch_feed("http://[::1/flux.xml")
+    assert caught.value.code == "invalid"
