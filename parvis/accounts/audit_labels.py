@@ -73,6 +73,7 @@ AUDIT_LABELS: dict[str, str | Promise] = {
     "watch.competitor.deleted": _("Competitor removed from the watch"),
     "watch.profile.added": _("Account added to the watch"),
     "watch.query.added": _("Search added to the watch"),
+    "watch.query.updated": _("Watch search changed"),
     "watch.feed.added": _("Feed added to the watch"),
     "watch.source.removed": _("Source removed from the watch"),
     "watch.settings.updated": _("Watch retention changed"),

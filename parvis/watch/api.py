@@ -33,6 +33,13 @@ from parvis.core.api_pagination import BoundedPagination
 from parvis.core.api_schemas import ErrorOut, Id, OrgSlug, refusal, responses
 from parvis.core.scoping import get_scoped_or_404
 from parvis.watch import api_services, services
+from parvis.watch.api_figures import (
+    BenchmarkOut,
+    PeriodIn,
+    ShareOfVoiceOut,
+    benchmark_out,
+    share_of_voice_out,
+)
 from parvis.watch.api_schemas import (
     CompetitorIn,
     CompetitorOut,
@@ -50,6 +57,7 @@ from parvis.watch.api_schemas import (
     PublicProfileOut,
     QueryIn,
     QueryOut,
+    QueryPatch,
     SourcePatch,
     competitor_out,
     feed_link_out,
@@ -58,11 +66,13 @@ from parvis.watch.api_schemas import (
     public_profile_out,
     query_out,
 )
+from parvis.watch.benchmark import benchmark
 from parvis.watch.forms import TimelineFilterForm
 from parvis.watch.limits import limits_for
 from parvis.watch.models import Competitor, Feed, Item, WatchedProfile, WatchQuery
 from parvis.watch.selectors import timeline, watch_settings_for
 from parvis.watch.services import WatchRefused
+from parvis.watch.voice import share_of_voice
 
 router = Router(tags=["watch"])
 
@@ -260,6 +270,22 @@ def query_create(request: HttpRequest, org: OrgSlug, payload: QueryIn) -> Any:
     return Status(201, query_out(query))
 
 
+@router.patch(
+    _W + "queries/{query_id}/",
+    response=responses({200: QueryOut, 400: ErrorOut}),
+    summary="Change a search's words (fields left out keep their value)",
+)
+def query_update(request: HttpRequest, org: OrgSlug, query_id: Id, payload: QueryPatch) -> Any:
+    access = org_access(request, org, Role.MANAGER)
+    query = get_scoped_or_404(WatchQuery, access.organisation, pk=query_id)
+    changes = {name: str(value) for name, value in payload.model_dump(exclude_none=True).items()}
+    try:
+        api_services.query_update(actor=_actor(access), query=query, changes=changes)
+    except WatchRefused as exc:
+        return _refused(exc)
+    return query_out(query)
+
+
 @router.delete(
     _W + "queries/{query_id}/",
     response=NO_CONTENT,
@@ -396,3 +422,33 @@ def item_list(request: HttpRequest, org: OrgSlug, filters: Query[ItemFiltersIn])
         raise HttpError(400, problems)
     items: QuerySet[Item] = timeline(access.organisation, form.filters(timezone.now()))
     return items.prefetch_related("sources")
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@router.get(
+    _W + "benchmark",
+    response=responses({200: BenchmarkOut}),
+    summary="The competitor benchmark: followers and growth, posts per week, engagement per "
+    "post, content mix and best posts, the company first",
+)
+def benchmark_figures(request: HttpRequest, org: OrgSlug, filters: Query[PeriodIn]) -> Any:
+    access = org_access(request, org, Role.VIEWER)
+    days = int(filters.period)
+    # The company's row is named after it: a label that does not change with the language.
+    rows = benchmark(access.organisation, days, timezone.now(), access.organisation.name)
+    return benchmark_out(days, rows)
+
+
+@router.get(
+    _W + "share-of-voice",
+    response=responses({200: ShareOfVoiceOut}),
+    summary="Share of voice: mentions of the company and of each competitor over time, with "
+    "their sentiment",
+)
+def share_of_voice_figures(request: HttpRequest, org: OrgSlug, filters: Query[PeriodIn]) -> Any:
+    access = org_access(request, org, Role.VIEWER)
+    days = int(filters.period)
+    organisation = access.organisation
+    return share_of_voice_out(share_of_voice(organisation, days, timezone.now(), organisation.name))

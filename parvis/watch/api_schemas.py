@@ -194,6 +194,19 @@ class QueryIn(InputSchema):
     language: Literal["", "fr", "en"] = ""
 
 
+class QueryPatch(InputSchema):
+    """A search's new words: a field left out keeps its value; the result must still say
+    something (a word, a phrase or a hashtag)."""
+
+    kind: WatchQuery.Kind | None = None
+    all_words: Words | None = None
+    any_words: Words | None = None
+    none_words: Words | None = None
+    exact_phrase: Phrase | None = None
+    hashtags: Words | None = None
+    language: Literal["", "fr", "en"] | None = None
+
+
 class FeedIn(InputSchema):
     url: WebLink = ""
     competitor_id: Id | None = None

@@ -7,6 +7,8 @@ through :class:`ItemSource`.
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,13 @@ class WatchSettings(OrganisationOwned):
 
     retention_months = models.PositiveSmallIntegerField(default=13)
     plan_size = models.CharField(max_length=10, choices=PlanSize.choices, default=PlanSize.SMALL)
+    # Alerts: always in the app; by e-mail at most ``alert_daily_cap`` a day, never in the quiet
+    # hours (organisation's time zone; start after end means the quiet hours span midnight).
+    alert_email = models.BooleanField(default=True)
+    alert_daily_cap = models.PositiveSmallIntegerField(default=5)
+    quiet_start = models.TimeField(default=time(20, 0))
+    quiet_end = models.TimeField(default=time(8, 0))
+    digest_email = models.BooleanField(default=True)
 
     class Meta:
         constraints = [
@@ -180,6 +189,9 @@ class Item(OrganisationOwned):
     sentiment_score = models.FloatField(default=0)
     intents = models.JSONField(default=dict, blank=True)
     category = models.CharField(max_length=30, blank=True)  # competitors' posts only
+    # What people did with it: kept for later, marked as a lead opportunity.
+    saved_at = models.DateTimeField(null=True, blank=True)
+    opportunity_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -220,4 +232,57 @@ class FollowerSnapshot(OrganisationOwned):
         ordering = ["day"]
         constraints = [
             models.UniqueConstraint(fields=["profile", "day"], name="watch_one_snapshot_per_day")
+        ]
+
+
+class Alert(OrganisationOwned):
+    """Something the watch noticed that should not wait for Monday.
+
+    ``fingerprint`` makes each alert once-only (a spike is one alert per query per day, a hit
+    one per item); ``params`` keeps the figures so the message is written in the reader's
+    language when shown or e-mailed.
+    """
+
+    class Kind(models.TextChoices):
+        SPIKE = "spike", _("Spike in mentions")
+        NEGATIVE = "negative", _("Burst of negative mentions")
+        OUTLIER = "outlier", _("Competitor post far above usual")
+        HIT = "hit", _("New hit on a watched expression")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    fingerprint = models.CharField(max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    item = models.ForeignKey(Item, on_delete=models.SET_NULL, null=True, blank=True)
+    query = models.ForeignKey(WatchQuery, on_delete=models.SET_NULL, null=True, blank=True)
+    profile = models.ForeignKey(WatchedProfile, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "fingerprint"], name="watch_alert_once"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="watch_alert_recent")]
+
+
+class Digest(OrganisationOwned):
+    """The Monday digest of one week, computed once so the page and the e-mail say the same."""
+
+    week_start = models.DateField()  # the Monday, in the organisation's time zone
+    content = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "week_start"], name="watch_one_digest_per_week"
+            )
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from parvis.accounts.actor import Actor
 from parvis.accounts.models import Organisation
 from parvis.accounts.roles import Role
+from parvis.core.enqueue import task_send_on_commit
 from parvis.core.guarded_http import AddressRefused, check_url
 from parvis.networks.base import Connector
 from parvis.networks.contracts import PublicProfile
@@ -87,6 +89,20 @@ def competitor_delete(*, actor: Actor, competitor: Competitor) -> None:
     competitor.delete()
 
 
+# A new source is read within seconds, not at the next 15-minute cycle; the sources added in
+# the same few seconds (a competitor's two accounts, then a keyword) share one cycle. The
+# cycle's budgets still apply: reading early never spends more than the network allows.
+COLLECT_SOON_DELAY_S = 5
+
+
+def collect_soon(organisation: Organisation) -> None:
+    """Ask for one collection cycle of ``organisation`` a few seconds after the commit."""
+    if cache.add(f"watch:collect-soon:{organisation.pk}", 1, timeout=COLLECT_SOON_DELAY_S):
+        task_send_on_commit(
+            "watch.collect_organisation", [organisation.pk], countdown=COLLECT_SOON_DELAY_S
+        )
+
+
 @transaction.atomic
 def profile_add(
     *,
@@ -112,6 +128,7 @@ def profile_add(
         },
     )
     actor.audit("watch.profile.added", profile, network=network, handle=profile.handle)
+    collect_soon(actor.organisation)
     return profile
 
 
@@ -145,6 +162,7 @@ def query_add(
         raise WatchRefused(_("Give at least one word, a phrase or a hashtag."))
     query.save()
     actor.audit("watch.query.added", query, kind=kind)
+    collect_soon(organisation)
     return query
 
 
@@ -173,6 +191,7 @@ def feed_add(*, actor: Actor, url: str, competitor: Competitor | None = None) ->
     )
     if created:
         actor.audit("watch.feed.added", feed, url=feed.url)
+        collect_soon(organisation)
     return feed
 
 
