@@ -32,14 +32,14 @@ import random
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-TARGETS = {"ingest_per_s": 1000.0, "sqlite_p95_ms": 100.0, "postgres_p95_ms": 50.0}
+from bench.common import percentile, setup_django, timed_ms
+
+TARGETS = {"ingest_per_s": 2000.0, "sqlite_p95_ms": 100.0, "postgres_p95_ms": 50.0}
 
 FIRST_NAMES = [
     "Anne",
@@ -131,39 +131,6 @@ def _text(rng: random.Random) -> str:
         number=rng.randint(1000, 99999),
         first=rng.choice(FIRST_NAMES),
     )
-
-
-def _p(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
-def _setup(args: argparse.Namespace) -> Path | None:
-    """Point Django at the benchmark's database, then start it. Returns a folder to delete."""
-    cleanup = None
-    if args.mode == "postgres":
-        url = args.database_url or os.environ.get("DATABASE_URL", "")
-        if not url:
-            raise SystemExit("--mode postgres needs --database-url or DATABASE_URL")
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("PARVIS_VAR_DIR", tempfile.mkdtemp(prefix="parvis-bench-var-"))
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        if args.dir:
-            folder = Path(args.dir)
-            folder.mkdir(parents=True, exist_ok=True)
-        else:
-            folder = Path(tempfile.mkdtemp(prefix="parvis-bench-inbox-"))
-            cleanup = folder
-        os.environ["PARVIS_VAR_DIR"] = str(folder)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "parvis.settings"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return cleanup
 
 
 def _cast() -> tuple[Any, Any, list[Any]]:
@@ -317,15 +284,6 @@ def _fill(organisation: Any, accounts: list[Any], target: int, rng: random.Rando
     return have
 
 
-def _time(calls: list[Callable[[], object]]) -> list[float]:
-    timings = []
-    for call in calls:
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
-
-
 def _latency(
     organisation: Any, user: Any, accounts: list[Any], queries: int, rng: random.Random
 ) -> dict[str, float]:
@@ -380,14 +338,14 @@ def _latency(
         )
         for _ in range(queries)
     ]
-    _time(list_calls[:10] + search_calls[:10])  # warm the caches, as a running server has them
-    list_ms = _time(list_calls)
-    search_ms = _time(search_calls)
+    timed_ms(list_calls[:10] + search_calls[:10])  # warm the caches, as a running server has them
+    list_ms = timed_ms(list_calls)
+    search_ms = timed_ms(search_calls)
     return {
         "list_p50_ms": round(statistics.median(list_ms), 2),
-        "list_p95_ms": round(_p(list_ms, 0.95), 2),
+        "list_p95_ms": round(percentile(list_ms, 0.95), 2),
         "search_p50_ms": round(statistics.median(search_ms), 2),
-        "search_p95_ms": round(_p(search_ms, 0.95), 2),
+        "search_p95_ms": round(percentile(search_ms, 0.95), 2),
     }
 
 
@@ -424,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    cleanup = _setup(args)
+    cleanup = setup_django(args, prefix="parvis-bench-inbox-")
     rng = random.Random(args.seed)
     try:
         user, organisation, accounts = _cast()

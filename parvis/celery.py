@@ -35,6 +35,11 @@ app.autodiscover_tasks()
 
 # Periodic jobs, all of them. Each entry names a task by its explicit name.
 BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    # Embedded mode: SQLite's planner statistics, refreshed nightly (PostgreSQL: autovacuum).
+    "core-sqlite-optimize": {
+        "task": "core.sqlite_optimize",
+        "schedule": crontab(hour="4", minute="10"),
+    },
     # Tokens that expire within 30 minutes are refreshed (X access tokens live 2 hours).
     "networks-refresh-due-tokens": {"task": "networks.refresh_due_tokens", "schedule": 300.0},
     # Publishing: the due-post sweep (near-due posts also get their own ETA task), the
@@ -67,6 +72,10 @@ BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     # items older than each organisation's retention go every night.
     "watch-collect": {"task": "watch.collect_all", "schedule": float(settings.WATCH_INTERVAL_S)},
     "watch-purge": {"task": "watch.purge", "schedule": crontab(hour="3", minute="55")},
+    # Alert e-mails held back by the quiet hours leave when they end.
+    "watch-alerts-mail": {"task": "watch.alerts_mail", "schedule": 300.0},
+    # The Monday digest: hourly, each organisation's is sent in its own Monday morning.
+    "watch-digest": {"task": "watch.digest_due", "schedule": crontab(minute="5")},
 }
 app.conf.beat_schedule = BEAT_SCHEDULE
 

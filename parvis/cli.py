@@ -32,6 +32,7 @@ BENCHMARKS = {
     "publish": "bench.publish",
     "inbox": "bench.inbox",
     "validate": "bench.validate",
+    "watch": "bench.watch",
 }
 INSIGHT_TRAINING = {
     "train": "training.insight.train",

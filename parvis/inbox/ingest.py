@@ -18,11 +18,13 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
+from parvis.core.rows import PLAIN_FIELD_TYPES
 from parvis.core.vocabulary import Intent
 from parvis.inbox.models import Conversation, InboxSettings, Message
 from parvis.insight.analysis import Analysis, analyse_many
@@ -228,6 +230,31 @@ def _store(
     result.conversation_ids.update(c.pk for c in changed)
 
 
+def _values(
+    objects: Sequence[Model], fields: Sequence[Field[Any, Any]], db: Any, *, adding: bool
+) -> list[list[Any]]:
+    """Each object's values for ``fields``, ready for the driver: ORM conversion only for the
+    fields that need it (dates, JSON…), on the real connection (not the per-call proxy).
+    ``adding``: an INSERT (fields such as ``auto_now_add`` fill themselves in)."""
+    plain = [(f.attname, f.get_internal_type() in PLAIN_FIELD_TYPES, f) for f in fields]
+    # A NULL date (awaiting_since, first_response_at…) needs no conversion either; JSON keeps
+    # the ORM's own handling of None.
+    nullable = {f.attname for f in fields if f.get_internal_type() == "DateTimeField"}
+    rows = []
+    for o in objects:
+        row = []
+        for name, is_plain, f in plain:
+            if is_plain:
+                row.append(getattr(o, name))
+                continue
+            value = f.pre_save(o, True) if adding else getattr(o, name)
+            row.append(
+                None if value is None and name in nullable else f.get_db_prep_save(value, db)
+            )
+        rows.append(row)
+    return rows
+
+
 def _insert_many(objects: Sequence[Message | Conversation]) -> None:
     """``bulk_create(ignore_conflicts=True)`` as one prepared INSERT run (``executemany``):
     the ORM's per-value SQL compilation was the largest cost left. A row already stored by a
@@ -235,17 +262,18 @@ def _insert_many(objects: Sequence[Message | Conversation]) -> None:
     (account, thread key) for conversations). Conversations are read back by key after."""
     if not objects:
         return
-    meta = type(objects[0])._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
+    model = type(objects[0])
+    db = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = db.ops.quote_name
     # Only model metadata (table and column names, quoted) goes into the SQL; values are bound.
     sql = "INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING".format(  # noqa: S608
-        table=quote(meta.db_table),
+        table=quote(model._meta.db_table),
         columns=", ".join(quote(f.column) for f in fields),
         values=", ".join(["%s"] * len(fields)),
     )
-    rows = [[f.get_db_prep_save(f.pre_save(o, True), connection) for f in fields] for o in objects]
-    with connection.cursor() as cursor:
+    rows = _values(objects, fields, db, adding=True)
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 
@@ -254,18 +282,21 @@ def _save_many(conversations: list[Conversation], names: list[str]) -> None:
     field and row, which cost 80 % of the ingestion time in the benchmark."""
     if not conversations:
         return
+    db = connections[router.db_for_write(Conversation)]
     fields = [f for f in Conversation._meta.concrete_fields if f.name in names]
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     sql = "UPDATE {table} SET {columns} WHERE {pk} = %s".format(  # noqa: S608 - names only
         table=quote(Conversation._meta.db_table),
         columns=", ".join(f"{quote(f.column)} = %s" for f in fields),
         pk=quote("id"),
     )
     rows = [
-        [f.get_db_prep_save(getattr(c, f.attname), connection) for f in fields] + [c.pk]
-        for c in conversations
+        values + [c.pk]
+        for values, c in zip(
+            _values(conversations, fields, db, adding=False), conversations, strict=True
+        )
     ]
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.executemany(sql, rows)
 
 

@@ -80,11 +80,16 @@ def analyse(text: str, *, lang_hint: str | None = None) -> Analysis:
 
 
 def analyse_many(
-    texts: Iterable[str], *, lang_hints: Sequence[str | None] | None = None
+    texts: Iterable[str],
+    *,
+    lang_hints: Sequence[str | None] | None = None,
+    with_reasons: bool = True,
 ) -> list[Analysis]:
     """Analyse a batch of messages (faster per message than repeated :func:`analyse` calls).
 
-    ``lang_hints``, when given, has one entry per text.
+    ``lang_hints``, when given, has one entry per text. ``with_reasons=False`` leaves every
+    intent's ``reasons`` empty (a caller that stores only labels and scores, like the watch,
+    skips their cost); every other figure is the same.
     """
     prepared = [prepare(text if isinstance(text, str) else "") for text in texts]
     hints: Sequence[str | None] = lang_hints if lang_hints is not None else [None] * len(prepared)
@@ -93,12 +98,14 @@ def analyse_many(
     model = shared_model(MESSAGES_MODEL)
     scored = model.score([item.features for item in prepared])
     return [
-        _analysis(model, item, result, hint)
+        _analysis(model, item, result, hint, with_reasons)
         for item, result, hint in zip(prepared, scored, hints, strict=True)
     ]
 
 
-def _analysis(model: LinearModel, item: Prepared, scored: Scored, hint: str | None) -> Analysis:
+def _analysis(
+    model: LinearModel, item: Prepared, scored: Scored, hint: str | None, with_reasons: bool
+) -> Analysis:
     language = detect_language(item.cleaned, hint)
     sentiment_probs = scored.probabilities["sentiment"]
     sentiment_labels = model.heads["sentiment"].labels
@@ -115,13 +122,17 @@ def _analysis(model: LinearModel, item: Prepared, scored: Scored, hint: str | No
         sentiment=Sentiment(sentiment_labels[sentiment_index]),
         sentiment_score=float(polarity),
         sentiment_confidence=float(sentiment_probs[sentiment_index]),
-        intents=_intents(model, item, scored, scores),
+        intents=_intents(model, item, scored, scores, with_reasons),
         scores=MappingProxyType(scores),
     )
 
 
 def _intents(
-    model: LinearModel, item: Prepared, scored: Scored, scores: dict[Intent, float]
+    model: LinearModel,
+    item: Prepared,
+    scored: Scored,
+    scores: dict[Intent, float],
+    with_reasons: bool,
 ) -> tuple[IntentScore, ...]:
     ranked = sorted(scores.items(), key=lambda pair: (-pair[1], _INTENT_ORDER[pair[0]]))
     primary, primary_score = ranked[0]
@@ -133,7 +144,9 @@ def _intents(
         rest = max(1.0 - primary_score, 1e-9)
         chosen.append((Intent.QUESTION, min(scores[Intent.QUESTION] / rest, 1.0)))
     return tuple(
-        IntentScore(intent, round(score, 4), _reasons(model, item, scored, intent))
+        IntentScore(
+            intent, round(score, 4), _reasons(model, item, scored, intent) if with_reasons else ()
+        )
         for intent, score in chosen
     )
 

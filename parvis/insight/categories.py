@@ -32,8 +32,9 @@ def categorise_post(text: str) -> CategoryResult:
     return categorise_posts([text])[0]
 
 
-def categorise_posts(texts: Iterable[str]) -> list[CategoryResult]:
-    """Categorise a batch of posts, in order."""
+def categorise_posts(texts: Iterable[str], *, with_reasons: bool = True) -> list[CategoryResult]:
+    """Categorise a batch of posts, in order. ``with_reasons=False`` leaves ``reasons`` empty
+    (for a caller that stores only the category); every other figure is the same."""
     prepared = [prepare(text if isinstance(text, str) else "") for text in texts]
     model = shared_model(POSTS_MODEL)
     labels = model.heads["category"].labels
@@ -47,6 +48,13 @@ def categorise_posts(texts: Iterable[str]) -> list[CategoryResult]:
             continue
         best = int(np.argmax(probabilities))
         category = ContentCategory(labels[best])
+        scores = {
+            ContentCategory(label): float(p) for label, p in zip(labels, probabilities, strict=True)
+        }
+        if not with_reasons:
+            score = round(float(probabilities[best]), 4)
+            results.append(CategoryResult(category, score, MappingProxyType(scores), ()))
+            continue
         weights = model.contributions(scored.rows, "category", category.value, positive_only=True)
         words = sorted(
             (
@@ -60,9 +68,6 @@ def categorise_posts(texts: Iterable[str]) -> list[CategoryResult]:
             key=lambda pair: (-pair[0], pair[1]),
         )
         originals = original_words(item.cleaned)
-        scores = {
-            ContentCategory(label): float(p) for label, p in zip(labels, probabilities, strict=True)
-        }
         results.append(
             CategoryResult(
                 category,

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from parvis.core.vocabulary import Intent
+from parvis.insight.cue_filter import required_pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,11 +241,18 @@ CUES: tuple[Cue, ...] = (
 )
 
 CUES_BY_NAME: dict[str, Cue] = {cue.name: cue for cue in CUES}
+# For each cue, pieces every match contains (None: always run it); see cue_filter.
+_NEEDED = tuple(required_pieces(cue.pattern) for cue in CUES)
 
 
 def matched_cues(folded: str) -> list[Cue]:
     """Return the cues whose pattern occurs in ``folded`` text, in :data:`CUES` order."""
-    return [cue for cue in CUES if cue.pattern.search(folded)]
+    contains = folded.__contains__  # any(map(...)) keeps the pre-check's loop in C
+    return [
+        cue
+        for cue, needed in zip(CUES, _NEEDED, strict=True)
+        if (needed is None or any(map(contains, needed))) and cue.pattern.search(folded)
+    ]
 
 
 def shouting(cleaned: str) -> bool:

@@ -9,6 +9,7 @@ Training maps them to columns through a vocabulary; at run time unknown features
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parvis.insight.cues import Cue, matched_cues, shouting
 from parvis.insight.polarity import polarity_features
@@ -22,6 +23,11 @@ CHAR_NGRAM_SPAN = 600
 # Words longer than this also give their first letters as a crude stem ("recommande",
 # "recommandons" -> "recomm"), so inflections unseen in training still count.
 STEM_LENGTH = 6
+# ``prepare`` is pure, so its result is remembered for recent short texts: the watch analyses a
+# competitor's post and then categorises the same text, and a burst of spam repeats one text.
+# 4,096 entries of at most 2,000 characters bound the memory to a few tens of MB.
+CACHE_ENTRIES = 4096
+CACHE_MAX_CHARS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,12 @@ def _shape_features(cleaned: str, words: list[str]) -> list[str]:
 
 def prepare(text: str) -> Prepared:
     """Clean, normalise and featurise one message. Total: any string gives a result."""
+    if len(text) <= CACHE_MAX_CHARS:
+        return _prepare_cached(text)
+    return _prepare(text)
+
+
+def _prepare(text: str) -> Prepared:
     cleaned = clean(text)
     normalised = normalise(cleaned)
     words = tokens(normalised)
@@ -69,3 +81,6 @@ def prepare(text: str) -> Prepared:
     features.update("cue:" + cue.name for cue in cues)
     features.update(_shape_features(cleaned, words))
     return Prepared(cleaned, normalised, tuple(words), tuple(cues), frozenset(features))
+
+
+_prepare_cached = lru_cache(maxsize=CACHE_ENTRIES)(_prepare)

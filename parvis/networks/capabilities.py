@@ -85,5 +85,10 @@ class Capabilities:
     # One feed brings comments and mentions together (X's mentions timeline, Mastodon and
     # Bluesky notifications): reading it once per poll is enough.
     comments_with_mentions: bool = False
+    # Answering someone else's public post that the watch found (not a comment on our own):
+    # Instagram and Facebook refuse it for discovered media and other Pages, LinkedIn reads none.
+    reply_to_public_posts: bool = False
+    # Post ids are the reading server's own (Mastodon): only an account on that server may answer.
+    post_ids_per_server: bool = False
     post_metrics: tuple[str, ...] = ()
     account_metrics: tuple[str, ...] = ()

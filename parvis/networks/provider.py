@@ -143,6 +143,8 @@ class Provider:
     # Said under the « Connect » button; and when a sign-in gives no account.
     connect_hint: ClassVar[str | Promise] = ""
     nothing_to_connect: ClassVar[str | Promise | None] = None
+    # Said beside « Answer » on a post the watch found, when the network adds a condition.
+    public_reply_note: ClassVar[str | Promise] = ""
     # Where the network posts its events, if Parvis listens to it (None: polling only).
     webhook_endpoint: ClassVar[WebhookEndpoint | None] = None
     # INSTANCE and APP_PASSWORD networks: the form that asks for the server or the password.

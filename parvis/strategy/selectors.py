@@ -1,4 +1,5 @@
-"""Reads of the strategy app, and the seams to publishing and the inbox for measured activity."""
+"""Reads of the strategy app, and the seams to publishing, the inbox and the watch (through
+``veille.py``) for measured activity."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from parvis.networks.models import SocialAccount
 from parvis.publishing.models import PostTarget
 from parvis.strategy import engine
 from parvis.strategy.models import AlignmentSnapshot, Diagnostic, Plan, RoutineTask, WeeklyRoutine
+from parvis.strategy.veille import veille_facts
 
 if TYPE_CHECKING:
     from parvis.accounts.models import Organisation
@@ -172,6 +174,7 @@ def observed_activity(
     since = now - timedelta(days=7 * weeks)
     published = published_facts(organisation, since)
     dialogue = dialogue_facts(organisation, max(1, round(7 * weeks)), now)
+    veille_weeks, veille_done = veille_facts(organisation, since, now)
     return engine.ObservedActivity(
         # Without a connected account Parvis sees nothing: "no post" would be a guess, not a
         # measure, so the rhythm is left out (and with nothing else, the score is None).
@@ -180,6 +183,9 @@ def observed_activity(
         posts_by_network=published.posts_by_network,
         response_rate=dialogue.response_rate,
         median_response_hours=dialogue.median_response_hours,
+        # Counted by the engine only when the plan watches (see engine/alignment.py).
+        veille_weeks=veille_weeks,
+        veille_done=veille_done,
     )
 
 
@@ -190,4 +196,6 @@ def observed_json(activity: engine.ObservedActivity) -> dict[str, Any]:
         "posts_by_network": {n.value: k for n, k in activity.posts_by_network.items()},
         "response_rate": activity.response_rate,
         "median_response_hours": activity.median_response_hours,
+        "veille_weeks": activity.veille_weeks,
+        "veille_done": activity.veille_done,
     }

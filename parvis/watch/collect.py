@@ -28,7 +28,7 @@ from parvis.networks.errors import (
 )
 from parvis.networks.models import SocialAccount
 from parvis.networks.services import account_record_error, account_record_success
-from parvis.watch.budget import Spending, spending_for
+from parvis.watch.budget import ADDRESS_LIMITS, Spending, organisations_sharing, spending_for
 from parvis.watch.feeds import FeedError, fetch_feed
 from parvis.watch.ingest import Found, Source, StoreResult, items_store
 from parvis.watch.models import WEB, Feed, FollowerSnapshot, WatchedProfile, WatchQuery
@@ -157,7 +157,10 @@ def _read_source(
             return False
         profile = connector.public_profile(source.remote_id or source.handle)
         source.display_name = profile.display_name[:200] or source.display_name
-        source.avatar_url = profile.avatar_url[:500] or source.avatar_url
+        # As services.profile_add: the avatar view serves https addresses only, and the page
+        # would show a broken image for any other.
+        if profile.avatar_url.startswith("https://"):
+            source.avatar_url = profile.avatar_url[:500]
         source.followers = profile.followers
         if profile.followers is not None:
             FollowerSnapshot.objects.update_or_create(
@@ -197,7 +200,8 @@ def _collect_network(
             )
         return
     connector = connector_for(account)
-    spending = spending_for(network)
+    sharing = organisations_sharing(account) if network in ADDRESS_LIMITS else 1
+    spending = spending_for(network, sharing=sharing)
     try:
         _read_all(account, network, sources, connector, spending, now, found, result)
     finally:

@@ -12,9 +12,11 @@ from parvis.accounts.models import Organisation, User
 from parvis.watch.ingest import Found, items_store
 from parvis.watch.models import (
     WEB,
+    Alert,
     Competitor,
     Feed,
     FollowerSnapshot,
+    Item,
     WatchedProfile,
     WatchQuery,
 )
@@ -335,3 +337,50 @@ def fill(organisation: Organisation, owner: User) -> None:
         for title, slug, hours, text in FEED_ITEMS
     ]
     items_store(organisation.pk, found, now=now, is_demo=True)
+    _alerts(organisation, own_name, profiles["escaliers-ouest.example"], now)
+
+
+def _alerts(
+    organisation: Organisation, own_name: WatchQuery, rival: WatchedProfile, now: datetime
+) -> None:
+    """Demo alerts drawn from the demo items: two hits on the company's name (one read) and a
+    competitor's post above its usual engagement (43 interactions against a median of 13)."""
+    items = Item.objects.for_organisation(organisation)
+    julie = items.get(dedupe_key="bluesky:demo-own-julie-betton.example")
+    yann = items.get(dedupe_key="bluesky:demo-own-maison-rennes.example")
+    stairs = items.get(dedupe_key="bluesky:demo-escaliers-ouest.example-20")
+    assert rival.competitor is not None
+    rows = [
+        (Alert.Kind.HIT, julie, own_name, None, 19, None),
+        (Alert.Kind.OUTLIER, stairs, None, rival, 18, None),
+        (Alert.Kind.HIT, yann, own_name, None, 24 * 4 - 1, now - timedelta(days=3)),
+    ]
+    for kind, item, query, profile, hours, read_at in rows:
+        if profile is not None:
+            params = {
+                "competitor": rival.competitor.name,
+                "network": item.network,
+                "handle": profile.handle,
+                "engagement": 43,
+                "median": 13,
+            }
+        else:
+            params = {
+                "phrase": own_name.exact_phrase,
+                "network": item.network,
+                "author": item.author_name or item.author_handle,
+                "title": item.title,
+            }
+        Alert.objects.create(
+            organisation=organisation,
+            kind=kind,
+            fingerprint=f"{kind}:{item.pk}",
+            params=params,
+            item=item,
+            query=query,
+            profile=profile,
+            created_at=now - timedelta(hours=hours),
+            read_at=read_at,
+            # The mailer never e-mails demo alerts; the page shows them with the demo badge.
+            is_demo=True,
+        )

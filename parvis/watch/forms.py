@@ -133,6 +133,9 @@ class FeedForm(forms.Form):
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        # Its own ids: the settings page also shows ProfileForm, whose « competitor » field
+        # would otherwise share id_competitor, and « Whose feed » would label the other select.
+        kwargs.setdefault("auto_id", "id_feed_%s")
         super().__init__(*args, **kwargs)
         field = self.fields["competitor"]
         assert isinstance(field, forms.ChoiceField)

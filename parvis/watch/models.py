@@ -263,9 +263,7 @@ class Alert(OrganisationOwned):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "fingerprint"], name="watch_alert_once"
-            )
+            models.UniqueConstraint(fields=["organisation", "fingerprint"], name="watch_alert_once")
         ]
         indexes = [models.Index(fields=["organisation", "-created_at"], name="watch_alert_recent")]
 
@@ -277,6 +275,8 @@ class Digest(OrganisationOwned):
     content = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # First opened by someone: the week's veille counts as done for the alignment score.
+    opened_at = models.DateTimeField(null=True, blank=True)
     is_demo = models.BooleanField(default=False)
 
     class Meta:

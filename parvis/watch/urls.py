@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from parvis.watch import benchmark_views, views
+from parvis.watch import benchmark_views, urls_alerts, urls_digest, urls_items, views
 
 app_name = "watch"
 
@@ -23,4 +23,7 @@ urlpatterns = [
     path(_W + "feeds/add/", views.feed_add, name="feed_add"),
     path(_W + "sources/remove/", views.source_remove, name="source_remove"),
     path(_W + "retention/", views.retention_update, name="retention"),
+    *urls_alerts.urlpatterns,
+    *urls_digest.urlpatterns,
+    *urls_items.urlpatterns,
 ]

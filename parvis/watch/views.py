@@ -6,19 +6,21 @@ organisation (``get_scoped_or_404``): another organisation's id is a 404.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from parvis.accounts.access import OrgRequest, org_view
 from parvis.accounts.actor import Actor
 from parvis.accounts.roles import Role
+from parvis.core.paging import page_of
 from parvis.core.scoping import get_scoped_or_404
 from parvis.watch import services
 from parvis.watch.avatars import avatar_fetch, avatar_url_from
@@ -30,6 +32,7 @@ from parvis.watch.forms import (
     RetentionForm,
     TimelineFilterForm,
 )
+from parvis.watch.item_views import item_rows
 from parvis.watch.limits import limits_for
 from parvis.watch.models import Competitor, Feed, WatchedProfile, WatchQuery
 from parvis.watch.selectors import PAGE_SIZE, timeline, watch_settings_for
@@ -43,15 +46,29 @@ SOURCE_MODELS: dict[str, type[WatchedProfile] | type[WatchQuery] | type[Feed]] =
 }
 
 
+# « Tout », « Enregistrés », « Opportunités »: links above the filters (``?show=``), kept by
+# the filter form and the pages.
+SHOWS = {
+    "": _lazy("All items"),
+    "saved": _lazy("Saved items"),
+    "opportunities": _lazy("Opportunities"),
+}
+
+
 @require_GET
 @org_view()
 def timeline_page(request: OrgRequest) -> HttpResponse:
     organisation = request.organisation
     form = TimelineFilterForm(request.GET, organisation=organisation)
-    items = timeline(organisation, form.filters(timezone.now())).prefetch_related(
+    show = request.GET.get("show", "")
+    show = show if show in SHOWS else ""
+    filters = replace(
+        form.filters(timezone.now()), saved=show == "saved", opportunity=show == "opportunities"
+    )
+    items = timeline(organisation, filters).prefetch_related(
         "sources__profile__competitor", "sources__feed", "sources__query"
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(items, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     has_sources = any(
@@ -60,11 +77,28 @@ def timeline_page(request: OrgRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": item_rows(list(page.object_list), organisation),
         "query": query.urlencode(),
+        "show": show,
+        "shows": _show_links(query, show),
+        "back": request.get_full_path(),
         "has_sources": has_sources,
         "can_manage": request.membership.can(Role.MANAGER),
+        "can_act": request.membership.can(Role.CONTRIBUTOR),
     }
     return render(request, "watch/timeline.html", context)
+
+
+def _show_links(query: QueryDict, current: str) -> list[dict[str, Any]]:
+    """Each « show » link keeps the other filters and search."""
+    links = []
+    for value, label in SHOWS.items():
+        each = query.copy()
+        each.pop("show", None)
+        if value:
+            each["show"] = value
+        links.append({"query": each.urlencode(), "label": label, "current": value == current})
+    return links
 
 
 def _source_rows(organisation: Any) -> dict[str, list[dict[str, Any]]]:

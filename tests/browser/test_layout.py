@@ -50,6 +50,9 @@ def _pages_to_check(page: Page) -> list[tuple[str, str]]:
         ("Assistant Facebook", f"{home}accounts/apps/facebook/"),  # the first user administers
         ("Comparatif", f"{home}watch/benchmark/"),
         ("Part de voix", f"{home}watch/share-of-voice/"),
+        ("Veille de la semaine", f"{home}watch/digest/"),
+        ("Alertes de veille", f"{home}watch/alerts/"),
+        ("Veille, opportunités", f"{home}watch/?show=opportunities"),
         ("Conversation", f"{home}inbox/"),  # then its first conversation, opened below
     ]
 

@@ -71,7 +71,8 @@ def test_words_that_always_come_together(
     messages are searched first then (the estimate is forced here, the small test table
     would not produce it)."""
     monkeypatch.setattr(
-        "parvis.inbox.search._estimate", lambda cursor, tsquery: 10 if "&" in tsquery else 1e6
+        "parvis.inbox.search.pg_estimate",
+        lambda cursor, tsquery, table="": 10 if "&" in tsquery else 1e6,
     )
     monkeypatch.setattr("parvis.inbox.search.MAX_MATCHES", 4)
     inbox_ingest(

@@ -24,6 +24,7 @@ CAPABILITIES = Capabilities(
     videos=VideoRules(mime_types=frozenset({"video/mp4"}), max_bytes=300_000_000, max_seconds=180),
     first_comment=True,
     threads=True,
+    reply_to_public_posts=True,
     can_read_comments=True,
     can_read_mentions=True,
     comments_with_mentions=True,

@@ -33,6 +33,7 @@ CAPABILITIES = Capabilities(
     alt_text_limit=1000,  # https://docs.x.com/x-api/media/create-media-metadata
     first_comment=True,
     threads=True,
+    reply_to_public_posts=True,
     can_read_comments=True,
     can_read_mentions=True,
     comments_with_mentions=True,

@@ -22,6 +22,7 @@ CAPABILITIES = Capabilities(
     ),
     title_limit=100,
     forbidden_characters="<>",
+    reply_to_public_posts=True,
     can_read_comments=True,
     post_metrics=("viewCount", "likeCount", "commentCount", "favoriteCount"),
     account_metrics=("subscriberCount", "viewCount", "videoCount"),

@@ -9,11 +9,16 @@ Four components, each 0–100, weighted:
 * **frequency** (0.25): per planned network, observed posts per week over planned posts per week
   (capped at 1), weighted by the planned cadence;
 * **dialogue** (0.20): response rate against 90 % (60 points) and median response time against
-  the plan's goal (40 points).
+  the plan's goal (40 points);
+* **watch** (« Veille », 0.15, taken from the four others in proportion, which keep 85 % of
+  their weights): only when watch is one of the plan's active objectives and at least one week
+  is covered — the share of the covered weeks whose veille was done (the routine's veille task
+  ticked, or the week's Monday digest opened).
 
-A component without data (no posts, no message needing a reply) is left out and the others are
-re-weighted; with no data at all the score is ``None`` and the changes are the plan's first
-steps. The three changes are the fixes that would raise the score most, simulated one by one.
+A component without data (no posts, no message needing a reply, no week of veille) is left
+out and the others are re-weighted; with no data at all the score is ``None`` and the changes
+are the plan's first steps. The three changes are the fixes that would raise the score most,
+simulated one by one.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from parvis.core.vocabulary import (
     SELF_CENTRED_CATEGORIES,
     ContentCategory,
     Network,
+    Objective,
 )
 from parvis.strategy.engine.editorial import cap_self_centred
 from parvis.strategy.engine.figures import Statement
@@ -46,6 +52,7 @@ class Component(StrEnum):
     NETWORKS = "networks"
     FREQUENCY = "frequency"
     DIALOGUE = "dialogue"
+    WATCH = "watch"
 
 
 COMPONENT_LABELS: dict[Component, Text] = {
@@ -53,6 +60,7 @@ COMPONENT_LABELS: dict[Component, Text] = {
     Component.NETWORKS: Text("Réseaux du plan", "Networks of the plan"),
     Component.FREQUENCY: Text("Rythme de publication", "Publishing rhythm"),
     Component.DIALOGUE: Text("Dialogue", "Dialogue"),
+    Component.WATCH: Text("Veille", "Watch"),
 }
 COMPONENT_WEIGHTS: dict[Component, float] = {
     Component.MIX: 0.35,
@@ -60,6 +68,8 @@ COMPONENT_WEIGHTS: dict[Component, float] = {
     Component.FREQUENCY: 0.25,
     Component.DIALOGUE: 0.20,
 }
+# The watch's weight when it counts; the other weights are scaled by (1 - WATCH_WEIGHT).
+WATCH_WEIGHT = 0.15
 RATE_POINTS = 60.0
 DELAY_POINTS = 40.0
 
@@ -71,6 +81,8 @@ class ObservedActivity:
     ``response_rate`` is replied ÷ messages needing a reply (0–1), ``None`` when no message
     needed one; ``median_response_hours`` is ``None`` when nothing was answered. Post counts
     are whole numbers in practice; floats are accepted so that changes can be simulated.
+    ``veille_weeks`` is the number of weeks whose veille is judged (a routine week with a veille
+    task, over or already done), ``veille_done`` how many of them had it done.
     """
 
     weeks_covered: float
@@ -78,6 +90,8 @@ class ObservedActivity:
     posts_by_network: Mapping[Network, float]
     response_rate: float | None = None
     median_response_hours: float | None = None
+    veille_weeks: int = 0
+    veille_done: float = 0
 
     @property
     def total_categorised(self) -> float:
@@ -175,32 +189,53 @@ def _dialogue_score(plan: Plan, activity: ObservedActivity) -> float | None:
     return RATE_POINTS * rate_part + DELAY_POINTS * delay_part
 
 
-def components(plan: Plan, activity: ObservedActivity) -> tuple[ComponentScore, ...]:
-    raw: dict[Component, float | None] = {
+def watches(plan: Plan) -> bool:
+    """Watch (« veille ») is one of the plan's active objectives."""
+    return any(r.objective is Objective.WATCH for r in plan.active_objectives)
+
+
+def _watch_score(plan: Plan, activity: ObservedActivity) -> float | None:
+    if not watches(plan) or activity.veille_weeks < 1:
+        return None
+    return 100 * min(1.0, activity.veille_done / activity.veille_weeks)
+
+
+def _values(plan: Plan, activity: ObservedActivity) -> dict[Component, float | None]:
+    values: dict[Component, float | None] = {
         Component.MIX: _mix_score(plan, observed_mix(activity)),
         Component.NETWORKS: _networks_score(plan, activity),
         Component.FREQUENCY: _frequency_score(plan, activity),
         Component.DIALOGUE: _dialogue_score(plan, activity),
     }
+    if watches(plan):
+        values[Component.WATCH] = _watch_score(plan, activity)
+    return values
+
+
+def _weights(plan: Plan) -> dict[Component, float]:
+    """The four weights, or five when the plan watches (the watch's taken from the others)."""
+    if not watches(plan):
+        return dict(COMPONENT_WEIGHTS)
+    scaled = {c: w * (1 - WATCH_WEIGHT) for c, w in COMPONENT_WEIGHTS.items()}
+    return {**scaled, Component.WATCH: WATCH_WEIGHT}
+
+
+def components(plan: Plan, activity: ObservedActivity) -> tuple[ComponentScore, ...]:
+    weights = _weights(plan)
     return tuple(
-        ComponentScore(c, COMPONENT_WEIGHTS[c], None if v is None else round(v))
-        for c, v in raw.items()
+        ComponentScore(c, round(weights[c], 4), None if v is None else round(v))
+        for c, v in _values(plan, activity).items()
     )
 
 
 def _exact_score(plan: Plan, activity: ObservedActivity) -> float | None:
     """Weighted mean of the measurable components, unrounded (used to rank changes)."""
-    values = {
-        Component.MIX: _mix_score(plan, observed_mix(activity)),
-        Component.NETWORKS: _networks_score(plan, activity),
-        Component.FREQUENCY: _frequency_score(plan, activity),
-        Component.DIALOGUE: _dialogue_score(plan, activity),
-    }
-    measured = {c: v for c, v in values.items() if v is not None}
+    weights = _weights(plan)
+    measured = {c: v for c, v in _values(plan, activity).items() if v is not None}
     if not measured:
         return None
-    weight = sum(COMPONENT_WEIGHTS[c] for c in measured)
-    return sum(COMPONENT_WEIGHTS[c] * v for c, v in measured.items()) / weight
+    weight = sum(weights[c] for c in measured)
+    return sum(weights[c] * v for c, v in measured.items()) / weight
 
 
 def _with_mix(activity: ObservedActivity, mix: Mapping[ContentCategory, float]) -> ObservedActivity:
@@ -359,6 +394,24 @@ def _candidate_changes(
                     )
                 ),
                 replace(activity, response_rate=TARGET_RESPONSE_RATE),
+            )
+        )
+    if _watch_score(plan, activity) is not None and activity.veille_done < activity.veille_weeks:
+        out.append(
+            (
+                Statement(
+                    msg(
+                        "Veille faite {done} sur {weeks} : ouvrez le point veille du lundi "
+                        "chaque semaine, dix minutes suffisent.",
+                        "Watch done {done} out of {weeks}: open the Monday watch digest every "
+                        "week, ten minutes are enough.",
+                        done=counted(
+                            round(activity.veille_done), ("semaine", "semaines"), ("week", "weeks")
+                        ),
+                        weeks=str(activity.veille_weeks),
+                    )
+                ),
+                replace(activity, veille_done=activity.veille_weeks),
             )
         )
     median = activity.median_response_hours

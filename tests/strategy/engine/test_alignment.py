@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -7,6 +9,7 @@ from parvis.core.vocabulary import ContentCategory as C
 from parvis.core.vocabulary import Network as N
 from parvis.strategy.engine.alignment import (
     COMPONENT_WEIGHTS,
+    WATCH_WEIGHT,
     Component,
     ObservedActivity,
     alignment_score,
@@ -198,3 +201,57 @@ def test_score_is_bounded_and_changes_are_few(
     assert len(result.changes) <= 3
     for component in result.components:
         assert component.score is None or 0 <= component.score <= 100
+
+
+# --- watch (« veille ») ---------------------------------------------------------------------
+
+
+def _watching_plan() -> Plan:
+    return build_plan(menuiserie(minutes_per_week=300, objectives=["watch", "visibility"]))
+
+
+def test_the_watch_counts_only_when_the_plan_watches() -> None:
+    plan = _plan()
+    assert not any(r.objective.value == "watch" for r in plan.active_objectives)
+    done = replace(_perfect(plan), veille_weeks=4, veille_done=0)
+    result = alignment_score(plan, done)
+    assert Component.WATCH not in {c.component for c in result.components}
+    assert result.score == alignment_score(plan, _perfect(plan)).score
+
+
+def test_the_watch_takes_its_weight_from_the_others_in_proportion() -> None:
+    plan = _watching_plan()
+    result = alignment_score(plan, replace(_perfect(plan), veille_weeks=4, veille_done=2))
+    weights = {c.component: c.weight for c in result.components}
+    assert weights[Component.WATCH] == WATCH_WEIGHT
+    assert weights[Component.MIX] == round(COMPONENT_WEIGHTS[Component.MIX] * 0.85, 4)
+    assert abs(sum(weights.values()) - 1) < 1e-3
+    by = {c.component: c.score for c in result.components}
+    assert by[Component.WATCH] == 50
+    others = alignment_score(plan, _perfect(plan)).score
+    assert others is not None
+    assert result.score == round(others * 0.85 + 50 * 0.15)
+
+
+def test_without_a_judged_week_the_watch_is_left_out() -> None:
+    plan = _watching_plan()
+    result = alignment_score(plan, _perfect(plan))
+    assert {c.component: c.score for c in result.components}[Component.WATCH] is None
+    assert result.score == alignment_score(plan, replace(_perfect(plan), veille_weeks=0)).score
+
+
+def test_a_missed_veille_is_a_change_worth_points() -> None:
+    plan = _watching_plan()
+    result = alignment_score(plan, replace(_perfect(plan), veille_weeks=4, veille_done=1))
+    texts = [change.statement.text.fr for change in result.changes]
+    assert any(text.startswith("Veille faite 1 semaine sur 4") for text in texts), texts
+    watch = next(c for c in result.changes if c.statement.text.fr.startswith("Veille"))
+    assert watch.points == 11  # 75 points missing × 0.15
+
+
+def test_the_veille_alone_is_a_score() -> None:
+    plan = _watching_plan()
+    result = alignment_score(plan, ObservedActivity(2, {}, {}, veille_weeks=2, veille_done=2))
+    # The rhythm counts zero posts over two weeks, the watch 100.
+    assert result.score is not None
+    assert {c.component: c.score for c in result.components}[Component.WATCH] == 100
