@@ -15,7 +15,9 @@ from parvis.inbox.search import COMMON_MATCHES, RECENT_WINDOW, fts5_query, pg_es
 from parvis.inbox.search import _pg_query as pg_query
 from parvis.inbox.search import _terms as terms_of
 
-MAX_MATCHES = 1000
+# A search lists its newest 200 matches (about seven pages): past them people refine the words;
+# asking for more made a walk of the newest items read hundreds of thousands of rows.
+MAX_MATCHES = 200
 
 # PostgreSQL: the inbox's choice of plan (``parvis.inbox.search``), for items. Two common words
 # together (« escalier Rennes ») read every match from the GIN index and sorted them: 100-400 ms
