@@ -199,3 +199,13 @@ def test_the_page_in_english(known: Cast) -> None:
     html = english_client(known.alice).get(reverse("watch:benchmark", args=[known.org.slug]))
     text = html.content.decode()
     assert "not communicated" in text and "Posts per week" in text and "2,260" in text
+
+
+def test_instagram_posts_of_other_accounts_have_an_engagement(cast: Cast) -> None:
+    """Business Discovery gives ``like_count`` and ``comments_count`` (not the insights'
+    ``total_interactions``): a competitor's Instagram posts are counted, not « non communiqué »."""
+    rival = Competitor.objects.create(organisation=cast.org, name="Fournil Ouest")
+    insta = _profile(cast.org, "fournilouest", "instagram", rival, followers=900)
+    _post(insta, 1, 2, {"like_count": 30, "comments_count": 4})
+    row = _rows(cast.org)["Fournil Ouest"]
+    assert (row.engagement_posts, row.engagement_total) == (1, 34)
