@@ -7,6 +7,10 @@ range », both a 500. Here both bounds are declared, so such a request is a docu
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -24,3 +28,34 @@ class BoundedPagination(LimitOffsetPagination):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
+
+
+# Lists that grow to millions (the watch's items): past this many, counting would cost more
+# than the page itself (seconds at 5,000,000 items), so the count stops there.
+COUNT_CAP = 10_000
+
+
+class CappedCountPagination(BoundedPagination):
+    """:class:`BoundedPagination` whose ``count`` stops at ``COUNT_CAP``: ``count_capped``
+    says that there are more rows than ``count`` (page on with ``offset`` all the same)."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        count_capped: bool
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Any],
+        pagination: LimitOffsetPagination.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
+        offset = pagination.offset
+        limit = min(pagination.limit, self.max_limit)
+        counted = queryset[: COUNT_CAP + 1].count()
+        return {
+            self.items_attribute: queryset[offset : offset + limit],
+            "count": min(counted, COUNT_CAP),
+            "count_capped": counted > COUNT_CAP,
+        }

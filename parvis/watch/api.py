@@ -29,7 +29,7 @@ from ninja.responses import Status
 from parvis.accounts.actor import Actor
 from parvis.accounts.api_auth import OrgAccess, org_access
 from parvis.accounts.roles import Role
-from parvis.core.api_pagination import BoundedPagination
+from parvis.core.api_pagination import CappedCountPagination
 from parvis.core.api_schemas import ErrorOut, Id, OrgSlug, refusal, responses
 from parvis.core.scoping import get_scoped_or_404
 from parvis.watch import api_services, services
@@ -402,7 +402,7 @@ def limits(request: HttpRequest, org: OrgSlug) -> LimitsOut:
     response=responses({200: list[ItemOut], 400: ErrorOut}),
     summary="Collected items, newest first, with the timeline's filters and full-text search",
 )
-@paginate(BoundedPagination)
+@paginate(CappedCountPagination)
 def item_list(request: HttpRequest, org: OrgSlug, filters: Query[ItemFiltersIn]) -> Any:
     access = org_access(request, org, Role.VIEWER)
     data = {

@@ -97,3 +97,20 @@ def test_changing_a_search_needs_a_manager_and_its_organisation(cast: Cast) -> N
     other = _base(cast) + f"queries/{theirs.pk}/"
     assert _key(cast, Role.MANAGER).send("patch", other, {"hashtags": "bois"}).status_code == 404
     assert _key(cast, Role.MANAGER).send("patch", url, {"hashtags": "b" * 301}).status_code == 422
+
+
+def test_the_items_count_stops_at_its_cap(cast: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counting millions of items would cost more than the page: past the cap the count stops
+    and says so; paging goes on with ``offset``."""
+    from parvis.core import api_pagination
+    from parvis.watch.models import Feed
+    from tests.watch.test_api import _store
+
+    feed = Feed.objects.create(organisation=cast.org, url="https://presse.example/rss")
+    _store(cast, feed, "Un", "Deux", "Trois")
+    api = _key(cast, Role.VIEWER)
+    whole = api.get(_base(cast) + "items/").json()
+    assert (whole["count"], whole["count_capped"], len(whole["items"])) == (3, False, 3)
+    monkeypatch.setattr(api_pagination, "COUNT_CAP", 2)
+    capped = api.get(_base(cast) + "items/", limit=1, offset=2).json()
+    assert (capped["count"], capped["count_capped"], len(capped["items"])) == (2, True, 1)
