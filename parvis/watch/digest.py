@@ -45,7 +45,7 @@ from django.utils import timezone
 from parvis.accounts.models import Organisation
 from parvis.core.vocabulary import Intent, Sentiment
 from parvis.watch.benchmark import Row, _engagement_parts, benchmark, entity_items
-from parvis.watch.models import Competitor, Digest, Feed, Item, ItemSource, WatchQuery
+from parvis.watch.models import WEB, Competitor, Digest, Feed, Item, ItemSource, WatchQuery
 from parvis.watch.topics import week_topics
 from parvis.watch.voice import share_of_voice
 
@@ -129,11 +129,14 @@ def _mention(organisation: Organisation, start: datetime, end: datetime) -> list
 def _opportunities(
     organisation: Organisation, start: datetime, end: datetime
 ) -> list[dict[str, Any]]:
-    """People asking for what the trade sells: not the watched accounts' own posts."""
+    """People asking for what the trade sells: not the watched accounts' own posts, and not
+    articles (a trade paper's question in a headline is nobody asking) unless someone marked
+    one."""
     watched = ItemSource.objects.filter(organisation=organisation, profile__isnull=False)
-    asking = Q(opportunity_at__isnull=False)
+    flagged = Q()
     for intent in OPPORTUNITY_INTENTS:
-        asking |= Q(intents__has_key=intent)
+        flagged |= Q(intents__has_key=intent)
+    asking = Q(opportunity_at__isnull=False) | (flagged & ~Q(network=WEB))
     items = (
         _in_week(organisation, start, end)
         .filter(asking)

@@ -56,7 +56,8 @@ def digest_mail_due(now: datetime | None = None) -> list[tuple[int, date]]:
         WatchSettings.objects.filter(digest_email=False).values_list("organisation_id", flat=True)
     )
     due: list[tuple[int, date]] = []
-    for organisation in Organisation.objects.filter(pk__in=_watching() - off, is_demo=False).only(
+    # A demo organisation counts once someone gives it a real source: its digest is theirs.
+    for organisation in Organisation.objects.filter(pk__in=_watching() - off).only(
         "pk", "timezone"
     ):
         local = timezone.localtime(now, organisation.tzinfo)

@@ -331,3 +331,33 @@ def test_no_email_on_a_later_day(cast: Cast, week: dict[str, Any]) -> None:
     tuesday = _monday_at(cast.org, 8) + timedelta(days=1)
     assert digest_mail_send(organisation=cast.org, monday=_monday(cast.org), now=tuesday) == 0
     assert mail.outbox == []
+
+
+def test_an_article_asking_in_its_headline_is_nobody_asking(
+    cast: Cast, week: dict[str, Any]
+) -> None:
+    """A trade paper's « Quel bois choisir pour un escalier ? » is flagged as a question by
+    insight, but it is not a person to answer: only marked articles count as opportunities."""
+    sector = WatchQuery.objects.get(organisation=cast.org, any_words="escalier")
+    article = _item(
+        cast.org,
+        "art",
+        45,
+        "Quel bois choisir pour un escalier ?",
+        sector,
+        network="web",
+        intents={"question": 0.9},
+    )
+    things = {t["kind"]: t for t in digest_for_week(cast.org, _monday(cast.org)).content["things"]}
+    assert article.pk not in things["opportunities"]["items"]
+    assert things["opportunities"]["count"] == 2
+
+
+def test_a_demo_organisation_given_a_real_source_gets_its_digest(
+    cast: Cast, week: dict[str, Any]
+) -> None:
+    Organisation.objects.filter(pk=cast.org.pk).update(is_demo=True)
+    assert digest_mail_due(_monday_at(cast.org, 8)) == [(cast.org.pk, _monday(cast.org))]
+    WatchQuery.objects.filter(organisation=cast.org).update(is_demo=True)
+    WatchedProfile.objects.filter(organisation=cast.org).update(is_demo=True)
+    assert digest_mail_due(_monday_at(cast.org, 8)) == []  # demo sources only: no e-mail
