@@ -135,6 +135,9 @@ class Provider:
     connect_method: ClassVar[ConnectMethod] = ConnectMethod.OAUTH
     # Interaction counters under the network's metric names: what « best time » learns from.
     interactions: ClassVar[frozenset[str]] = frozenset()
+    # The same counters on other accounts' public posts (the watch's ``PublicPost.counters``),
+    # where the network names them differently; ``None``: the names above.
+    public_interactions: ClassVar[frozenset[str] | None] = None
     # Tokens renewed without a refresh token (Instagram Login trades the token itself).
     renews_without_refresh_token: ClassVar[bool] = False
     # The person always picks the accounts a sign-in gives, even one (Facebook: each Page's

@@ -166,10 +166,14 @@ def entities(organisation: Organisation, you: str) -> list[Entity]:
 
 
 def _interactions(network: str) -> frozenset[str]:
+    """The counter names that make a watched post's engagement on ``network``."""
     try:
-        return provider(network).interactions
+        found = provider(network)
     except ConnectorUnavailable:  # the web: articles have no counters
         return frozenset()
+    if found.public_interactions is not None:
+        return found.public_interactions
+    return found.interactions
 
 
 def _engagement_parts(networks: list[str]) -> tuple[Expression, Q]:

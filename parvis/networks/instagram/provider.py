@@ -26,11 +26,10 @@ class InstagramProvider(Provider):
     kind = Network.INSTAGRAM
     connector_path = "parvis.networks.instagram.connector.InstagramConnector"
     capabilities = CAPABILITIES
-    # Own posts (insights): ``total_interactions`` already sums likes, comments, shares and
-    # saves, so ``likes`` and ``comments`` are not added to it. Other accounts' posts (Business
-    # Discovery, for the watch) carry ``like_count`` and ``comments_count`` only: names the
-    # insights never use, so counting them too adds nothing twice.
-    interactions = frozenset({"total_interactions", "like_count", "comments_count"})
+    # ``total_interactions`` already sums likes, comments, shares and saves.
+    interactions = frozenset({"total_interactions"})
+    # Other accounts' posts (Business Discovery, for the watch) give these two only.
+    public_interactions = frozenset({"like_count", "comments_count"})
     # Instagram Login tokens have no refresh token: the token itself is traded for a new one
     # (``ig_refresh_token``) while still valid.
     renews_without_refresh_token = True
